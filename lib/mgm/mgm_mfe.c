@@ -769,20 +769,25 @@ mgm_forwarder_miss(struct mgm *m, uint32_t source, uint32_t group,
 			goto out;
 	}
 
-	/* 2. Candidate OIFs and their owners' creation alerts. */
-	if (!mgm_cands_collect(m, &c, source, group, in_if, in_nh) ||
-	    !mgm_creation_alerts(m, &q, &c, source, group, in_if, in_nh)) {
-		st = MGM_ERR_NO_MEMORY;
-		goto out;
-	}
-	if (mgm_mfe_find(m, source, group) != NULL)
-		goto out;
-	/* State may have moved while the alerts ran: recompute, keep vetoes. */
-	vetoes = c;
-	c = (struct mgm_cands){0};
-	if (!mgm_cands_collect(m, &c, source, group, in_if, in_nh)) {
-		st = MGM_ERR_NO_MEMORY;
-		goto out;
+	/* 2. Candidate OIFs and their owners' creation alerts.  Without a
+	 * route there is nothing to forward: the entry is negative. */
+	if (has_route) {
+		if (!mgm_cands_collect(m, &c, source, group, in_if, in_nh) ||
+		    !mgm_creation_alerts(m, &q, &c, source, group, in_if,
+					 in_nh)) {
+			st = MGM_ERR_NO_MEMORY;
+			goto out;
+		}
+		if (mgm_mfe_find(m, source, group) != NULL)
+			goto out;
+		/* State may have moved while the alerts ran: recompute,
+		 * keep the vetoes. */
+		vetoes = c;
+		c = (struct mgm_cands){0};
+		if (!mgm_cands_collect(m, &c, source, group, in_if, in_nh)) {
+			st = MGM_ERR_NO_MEMORY;
+			goto out;
+		}
 	}
 
 	/* 3. Install. */
@@ -803,7 +808,8 @@ mgm_forwarder_miss(struct mgm *m, uint32_t source, uint32_t group,
 	n->in_nexthop = in_nh;
 	owner = mgm_key_owner(m, in_if, in_nh);
 	n->in_protocol = owner != MGM_NO_CLIENT ?
-				 m->clients[owner].protocol_id : 0;
+				 m->clients[owner].protocol_id :
+				 MGM_PROTO_IP_MGM;
 	n->upstream = upstream;
 	n->has_route = has_route;
 	if (has_route)
