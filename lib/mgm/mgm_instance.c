@@ -434,15 +434,15 @@ fail:
 void
 mgm_destroy(struct mgm *m)
 {
-	struct hmap_node *hn;
+	struct hmap_node *hn, *next;
 
 	if (m == NULL)
 		return;
 	mgm_lock(m);
 	mgm_mfe_free_all(m, true);
 	mgm_members_free_all(m);
-	while ((hn = hmap_first(&m->ifaces)) != NULL) {
-		hmap_remove(&m->ifaces, hn);
+	for (hn = hmap_first(&m->ifaces); hn != NULL; hn = next) {
+		next = hmap_next(&m->ifaces, hn);
 		free(HMAP_ENTRY(hn, struct mgm_iface, node));
 	}
 	for (uint32_t i = 0; i < m->n_enum_slots; i++)

@@ -448,19 +448,23 @@ mgm_member_drop_key(struct mgm *m, int32_t client, uint32_t ifindex,
 void
 mgm_members_free_all(struct mgm *m)
 {
-	struct hmap_node *hn;
+	struct hmap_node *hn, *next;
 
-	while ((hn = hmap_first(&m->members)) != NULL) {
-		hmap_remove(&m->members, hn);
+	/* One walk each: hmap_first() per node would rescan the buckets. */
+	for (hn = hmap_first(&m->members); hn != NULL; hn = next) {
+		next = hmap_next(&m->members, hn);
 		free(HMAP_ENTRY(hn, struct mgm_member, node));
 	}
-	while ((hn = hmap_first(&m->sgs)) != NULL) {
+	for (hn = hmap_first(&m->sgs); hn != NULL; hn = next) {
 		struct mgm_sg *sg = HMAP_ENTRY(hn, struct mgm_sg, node);
 
-		hmap_remove(&m->sgs, hn);
+		next = hmap_next(&m->sgs, hn);
 		free(sg->clients);
 		free(sg);
 	}
+	/* Only mgm_destroy() calls this: the maps are dropped, not reused. */
+	hmap_fini(&m->members);
+	hmap_fini(&m->sgs);
 	for (hn = hmap_first(&m->ifaces); hn != NULL;
 	     hn = hmap_next(&m->ifaces, hn))
 		HMAP_ENTRY(hn, struct mgm_iface, node)->members = NULL;
