@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef MFIB_H
+#define MFIB_H
+
+/**
+ * @file
+ * mfib — the fast path's multicast forwarding table.
+ *
+ * What it is for: worker lcores look up (S,G), then (*,G), for every
+ * multicast packet and need the incoming interface and the outgoing list
+ * without a lock; the control thread (the only writer) changes entries
+ * while they forward.
+ *
+ * The idea: an `rte_hash` created with RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF
+ * maps a struct mfib_key to a pointer to an **immutable** struct mfib_entry.
+ * A change builds a new entry and swaps the pointer (one atomic store in the
+ * hash); the old entry is freed through an `rte_rcu_qsbr` defer queue once
+ * every registered worker has reported a quiescent state (workers call
+ * mfib_quiescent() once per loop, holding no entry pointer then).
+ *
+ * Counters live apart from entries: per lcore, 64-bit, indexed by a stable
+ * entry id (kept when an entry is replaced) and by a stable per-output
+ * counter id (kept while that interface stays in the outgoing list), so
+ * statistics survive replacement and workers never share a cache line for
+ * counting.  Reads sum over lcores.
+ *
+ * Interfaces: mcastfwd's interface index (the MGM "ifindex") names a
+ * (DPDK port, VLAN) pair with its MAC, MTU and TTL threshold.  The table of
+ * interfaces is set at start-up, before workers run, and is read-only
+ * afterwards.
+ *
+ * Threads: functions marked [writer] are for the control thread only (one
+ * thread); [reader] functions are for worker lcores; [any] functions may be
+ * called from anywhere.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_ether.h>
+#include <rte_hash.h>
+#include <rte_rcu_qsbr.h>
+
+#include "mgm.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Most outgoing interfaces of one entry. */
+#define MFIB_MAX_OIF 64
+/** Most interfaces (ifindex 1..MFIB_MAX_IFACE). */
+#define MFIB_MAX_IFACE 256
+/** Most lcores with counters (workers + the control thread). */
+#define MFIB_MAX_LCORES 64
+
+/** Lookup key.  16 bytes: rte_hash compares it with one vector compare.
+ *  `af` and `table` leave room for IPv6 (a second table with 16-byte
+ *  addresses keyed by the same header) and for VRFs. */
+struct mfib_key {
+	uint32_t src;   /**< source, network order; 0 = (*,G) */
+	uint32_t grp;   /**< group, network order */
+	uint16_t table; /**< table id (VRF); 0 today */
+	uint8_t af;     /**< MFIB_AF_INET */
+	uint8_t rsvd;
+	uint32_t rsvd2;
+} __rte_aligned(4);
+#define MFIB_AF_INET 4
+
+/** An interface as the fast path sees it. */
+struct mfib_iface {
+	uint32_t ifindex;            /**< 1..MFIB_MAX_IFACE */
+	uint16_t port;               /**< DPDK port id */
+	uint16_t vlan;               /**< 0 = untagged, else VLAN id 1..4094 */
+	uint16_t mtu;                /**< IP MTU (bytes of IP packet) */
+	uint8_t ttl_threshold;       /**< forward only if TTL > threshold */
+	uint8_t rsvd;
+	struct rte_ether_addr mac;   /**< source MAC of frames sent here */
+	char name[32];
+};
+
+/** Entry flags. */
+#define MFIB_F_NEGATIVE 0x1 /**< no outputs: drop and count */
+#define MFIB_F_STATIC   0x2 /**< installed from configuration, not MGM */
+#define MFIB_F_ANY_IIF  0x4 /**< accept on any interface (no RPF check) */
+
+/** One output of an entry: everything a worker needs to send a copy. */
+struct mfib_oif {
+	uint16_t port;
+	uint16_t vlan_tci;           /**< 0 = untagged */
+	uint16_t mtu;
+	uint8_t ttl_threshold;
+	uint8_t use_nh_mac;          /**< dst = next-hop MAC, else 01:00:5e map */
+	struct rte_ether_addr src_mac;
+	struct rte_ether_addr nh_mac;
+	uint32_t ifindex;
+	uint32_t ctr_id;             /**< per-output counter id */
+};
+
+/** An immutable published entry. */
+struct mfib_entry {
+	uint32_t id;                 /**< stable entry counter id */
+	uint32_t iif;                /**< incoming ifindex (RPF) */
+	uint16_t flags;              /**< MFIB_F_* */
+	uint16_t n_oif;
+	uint32_t rsvd;
+	struct mfib_oif oif[];
+};
+
+/** Per-lcore counters of one entry. */
+struct mfib_entry_ctr {
+	uint64_t in_pkts;       /**< accepted on the iif */
+	uint64_t in_octets;
+	uint64_t wrong_if;      /**< arrived on another interface: dropped */
+	uint64_t negative;      /**< dropped by a negative entry */
+};
+
+/** Per-lcore counters of one output. */
+struct mfib_oif_ctr {
+	uint64_t out_pkts;
+	uint64_t ttl_too_low;
+	uint64_t frag_needed;   /**< too big with DF set */
+	uint64_t out_discards;  /**< no mbuf for the copy, too big without DF */
+};
+
+struct mfib;
+
+/** Creation parameters. */
+struct mfib_config {
+	const char *name;            /**< unique per process */
+	int socket_id;
+	uint32_t max_entries;        /**< hash size and entry ids */
+	uint32_t max_oif_ctrs;       /**< output counter ids (default 4×) */
+	uint32_t max_lcores;         /**< lcores that count (ids 0..n-1) */
+	uint32_t max_readers;        /**< RCU reader threads */
+};
+
+/** [writer] Create the table, its RCU variable and defer queues.
+ *  NULL with rte_errno set on failure. */
+struct mfib *mfib_create(const struct mfib_config *cfg);
+/** [writer] Free everything; workers must have stopped. */
+void mfib_destroy(struct mfib *t);
+
+/** [writer] Add an interface (before workers start).  -EINVAL for a bad
+ *  ifindex/VLAN, -EEXIST for a duplicate ifindex or (port, VLAN). */
+int mfib_iface_add(struct mfib *t, const struct mfib_iface *ifc);
+/** [any] Interface by ifindex, NULL when unknown. */
+const struct mfib_iface *mfib_iface_get(const struct mfib *t,
+					uint32_t ifindex);
+/** [any] Interface by name, NULL when unknown. */
+const struct mfib_iface *mfib_iface_by_name(const struct mfib *t,
+					    const char *name);
+/** [reader] ifindex of frames received on (port, VLAN id), 0 if none. */
+uint32_t mfib_iface_rx(const struct mfib *t, uint16_t port, uint16_t vlan);
+
+/** What the writer publishes. */
+struct mfib_spec {
+	uint32_t src, grp;           /**< src 0 = (*,G) */
+	uint32_t iif;                /**< 0 with MFIB_F_ANY_IIF */
+	uint16_t flags;
+	uint16_t n_oif;
+	const uint32_t *oif_ifindex; /**< n_oif interface indexes */
+	const uint32_t *oif_nexthop; /**< NULL, or next-hop IPs (0 = none) */
+};
+
+/** [writer] Install or replace (S,G)/(*,G).  Keeps the entry id and the
+ *  counter ids of outputs that stay.  0, or -EINVAL (unknown interface,
+ *  too many outputs), -ENOSPC (table or ids full), -ENOMEM. */
+int mfib_set(struct mfib *t, const struct mfib_spec *spec);
+/** [writer] Remove; the entry and its ids are reclaimed after a grace
+ *  period.  0 or -ENOENT. */
+int mfib_del(struct mfib *t, uint32_t src, uint32_t grp);
+/** [writer] Reclaim what the grace periods allow; call from the control
+ *  loop.  Returns how many resources were freed. */
+unsigned int mfib_reclaim(struct mfib *t);
+/** [writer] Entries installed. */
+uint32_t mfib_count(const struct mfib *t);
+
+/** [writer] Summed counters of (src, grp): entry counters into @p ec and,
+ *  for each output matched by ifindex, @p oc[i] (n entries whose ifindex
+ *  the caller set).  0 or -ENOENT. */
+int mfib_read(struct mfib *t, uint32_t src, uint32_t grp,
+	      struct mfib_entry_ctr *ec, const uint32_t *oif_ifindex,
+	      struct mfib_oif_ctr *oc, uint32_t n);
+
+/** [writer] Register reader thread @p reader_id (0..max_readers-1) and
+ *  mark it online.  Call before the worker starts reading. */
+int mfib_reader_register(struct mfib *t, unsigned int reader_id);
+/** [reader] Going offline (worker exit). */
+void mfib_reader_unregister(struct mfib *t, unsigned int reader_id);
+
+/** [reader] This worker holds no entry pointer now. */
+static inline void
+mfib_quiescent(struct rte_rcu_qsbr *v, unsigned int reader_id)
+{
+	rte_rcu_qsbr_quiescent(v, reader_id);
+}
+
+/** The RCU variable (for mfib_quiescent). */
+struct rte_rcu_qsbr *mfib_rcu(const struct mfib *t);
+/** The hash (workers use rte_hash_lookup_bulk_data on it directly). */
+const struct rte_hash *mfib_hash(const struct mfib *t);
+
+/** [reader] Counter blocks of lcore slot @p lc (0..max_lcores-1). */
+struct mfib_entry_ctr *mfib_entry_ctrs(const struct mfib *t, unsigned int lc);
+struct mfib_oif_ctr *mfib_oif_ctrs(const struct mfib *t, unsigned int lc);
+
+/** [any] Fill @p k for (src, grp) in table 0. */
+static inline void
+mfib_key_make(struct mfib_key *k, uint32_t src, uint32_t grp)
+{
+	k->src = src;
+	k->grp = grp;
+	k->table = 0;
+	k->af = MFIB_AF_INET;
+	k->rsvd = 0;
+	k->rsvd2 = 0;
+}
+
+/** lib/mgm's forwarder ops over this table (ctx = struct mfib *). */
+extern const struct mgm_forwarder_ops mfib_mgm_ops;
+
+/** Memory held by the table and its counters, in bytes (for doc/ and the
+ *  stats line). */
+uint64_t mfib_memory(const struct mfib *t);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MFIB_H */
