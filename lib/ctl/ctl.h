@@ -17,7 +17,7 @@
  * The app then checks what needs DPDK (does the port exist, has it enough
  * queues) before it configures any port.
  *
- * The schema is documented in doc/configuration.md; config/*.json are
+ * The schema is documented in doc/configuration.md; the config/ files are
  * examples that the tests validate.
  *
  * No DPDK here: the loader is unit-tested and fuzzed on its own.
