@@ -13,40 +13,50 @@
 
 #include "app.h"
 
-/* Workers' counters summed with the control thread's forwarder. */
+/* The workers' counters summed.  The control thread's forwarder is kept
+ * apart: it re-processes packets the workers already counted as received. */
 static void
 app_fwd_sum(struct app *a, struct fwd_stats *s)
 {
-	struct fwd_worker *w[RTE_MAX_LCORE + 1];
+	struct fwd_worker *w[RTE_MAX_LCORE];
 	unsigned int n = 0;
 
 	for (unsigned int i = 0; i < a->n_workers; i++)
 		if (a->worker[i].fw != NULL)
 			w[n++] = a->worker[i].fw;
-	if (a->ctl_fw != NULL)
-		w[n++] = a->ctl_fw;
 	fwd_stats_sum(s, w, n);
+}
+
+static void
+app_ctl_fwd_stats(struct app *a, struct fwd_stats *s)
+{
+	struct fwd_worker *w[1] = {a->ctl_fw};
+
+	fwd_stats_sum(s, w, a->ctl_fw != NULL ? 1 : 0);
 }
 
 void
 app_stats_log_line(struct app *a)
 {
-	const uint64_t *v;
+	const uint64_t *v, *cv;
 	struct mgm_counters mc = {0};
-	struct fwd_stats s;
+	struct fwd_stats s, c;
 	uint64_t drops = 0;
 
 	app_fwd_sum(a, &s);
+	app_ctl_fwd_stats(a, &c);
 	v = (const uint64_t *)&s;
+	cv = (const uint64_t *)&c;
 	for (unsigned int i = 0; fwd_stats_name(i) != NULL; i++)
 		if (strncmp(fwd_stats_name(i), "drop_", 5) == 0)
-			drops += v[i];
+			drops += v[i] + cv[i];
 	mgm_get_counters(a->mgm, &mc);
 	APP_LOG(NOTICE,
 		"stats: rx %" PRIu64 " fwd %" PRIu64 " tx %" PRIu64
 		" tx_drops %" PRIu64 " drops %" PRIu64 " punts %" PRIu64
 		" mfes %u (negative %u) created %" PRIu64 " expired %" PRIu64,
-		s.rx_pkts, s.fwd_pkts, s.tx_pkts, s.tx_drops, drops,
+		s.rx_pkts, s.fwd_pkts + c.fwd_pkts, s.tx_pkts + c.tx_pkts,
+		s.tx_drops + c.tx_drops, drops,
 		a->ctr.punts, mc.mfes, mc.negative_mfes, mc.mfes_created,
 		mc.mfes_expired);
 }
@@ -62,13 +72,16 @@ app_json_ip(uint32_t addr)
 }
 
 static json_t *
-app_json_workers(struct app *a)
+app_json_fwd(struct app *a, bool control)
 {
 	json_t *o = json_object();
 	const uint64_t *v;
 	struct fwd_stats s;
 
-	app_fwd_sum(a, &s);
+	if (control)
+		app_ctl_fwd_stats(a, &s);
+	else
+		app_fwd_sum(a, &s);
 	v = (const uint64_t *)&s;
 	for (unsigned int i = 0; fwd_stats_name(i) != NULL; i++)
 		json_object_set_new(o, fwd_stats_name(i),
@@ -253,8 +266,9 @@ app_stats_write_file(struct app *a)
 
 	mfes = app_json_mfes(a);
 	json_array_extend(mfes, app_json_static(a));
-	root = json_pack("{s:o, s:o, s:o, s:o}",
-			 "workers", app_json_workers(a),
+	root = json_pack("{s:o, s:o, s:o, s:o, s:o}",
+			 "workers", app_json_fwd(a, false),
+			 "control_forwarder", app_json_fwd(a, true),
 			 "ports", app_json_ports(a),
 			 "control", app_json_control(a),
 			 "mfes", mfes);
