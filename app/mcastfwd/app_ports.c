@@ -105,9 +105,12 @@ app_port_configure(struct app *a, struct app_port *p)
 	}
 	if (p->n_rxq > info.max_rx_queues || p->n_txq > info.max_tx_queues) {
 		APP_LOG(ERR,
-			"port %s: needs %u rx / %u tx queues (workers + control), device has %u / %u",
+			"port %s: needs %u rx / %u tx queues (a tx queue per worker + one for the control thread), device has %u / %u%s",
 			p->name, p->n_rxq, p->n_txq, info.max_rx_queues,
-			info.max_tx_queues);
+			info.max_tx_queues,
+			strncmp(info.driver_name, "net_pcap", 8) == 0 ?
+				" (net_pcap: one tx_pcap= per tx queue)" :
+				"");
 		return -1;
 	}
 	if (p->n_rxq > 1 && info.flow_type_rss_offloads != 0) {
