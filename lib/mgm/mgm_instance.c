@@ -155,15 +155,36 @@ mgm_poll_routes(struct mgm *m)
 		mgm_mfe_route_changed(m);
 }
 
+/* Expire due MFEs; no clock read when there is nothing to expire. */
+static uint64_t
+mgm_expire_due(struct mgm *m)
+{
+	if (m->heap_n == 0)
+		return UINT64_MAX;
+	return mgm_mfe_expire(m, mgm_now(m));
+}
+
 static uint64_t
 mgm_due_work(struct mgm *m)
 {
 	mgm_poll_routes(m);
-	return mgm_mfe_expire(m, mgm_now(m));
+	return mgm_expire_due(m);
+}
+
+/* Membership and ownership calls only need expiry to be current: route
+ * changes matter where MFEs are created or read (mgm_enter_routes), and
+ * polling RTM's queue costs a second mutex on the hottest calls. */
+void
+mgm_enter(struct mgm *m, struct mgm_cbq *q)
+{
+	mgm_cbq_init(q);
+	mgm_lock(m);
+	m->cbq = q;
+	mgm_expire_due(m);
 }
 
 void
-mgm_enter(struct mgm *m, struct mgm_cbq *q)
+mgm_enter_routes(struct mgm *m, struct mgm_cbq *q)
 {
 	mgm_cbq_init(q);
 	mgm_lock(m);

@@ -80,6 +80,13 @@ mgm_sg_covers_key(const struct mgm *m, const struct mgm_sg *sg,
 	return false;
 }
 
+static void
+mgm_sg_clients_free(struct mgm_sg *sg)
+{
+	if (sg->clients != sg->inl)
+		mgm_sg_clients_free(sg);
+}
+
 static struct mgm_sg_client *
 mgm_sg_client(struct mgm_sg *sg, int32_t client)
 {
@@ -245,16 +252,19 @@ mgm_member_add(struct mgm *m, struct mgm_iface *ifc, int32_t client,
 			return MGM_ERR_NO_MEMORY;
 		sg->source = source;
 		sg->group = group;
+		sg->clients = sg->inl;
+		sg->cap_clients = (uint32_t)(sizeof(sg->inl) / sizeof(sg->inl[0]));
 		new_sg = true;
 	}
 	cl = mgm_sg_client(sg, client);
 	if (cl == NULL && sg->n_clients == sg->cap_clients) {
-		uint32_t cap = sg->cap_clients ? sg->cap_clients * 2 : 2;
-		struct mgm_sg_client *v =
-			realloc(sg->clients, cap * sizeof(*v));
+		uint32_t cap = sg->cap_clients * 2;
+		struct mgm_sg_client *v = malloc(cap * sizeof(*v));
 
 		if (v == NULL)
 			goto nomem;
+		memcpy(v, sg->clients, sg->n_clients * sizeof(*v));
+		mgm_sg_clients_free(sg);
 		sg->clients = v;
 		sg->cap_clients = cap;
 	}
@@ -292,7 +302,7 @@ mgm_member_add(struct mgm *m, struct mgm_iface *ifc, int32_t client,
 	return MGM_OK;
 nomem:
 	if (new_sg) {
-		free(sg->clients);
+		mgm_sg_clients_free(sg);
 		free(sg);
 	}
 	return MGM_ERR_NO_MEMORY;
@@ -326,7 +336,7 @@ mgm_member_del(struct mgm *m, struct mgm_iface *ifc, struct mgm_member *mb,
 	/* The MFE update needs the (S,G) key but no longer the record. */
 	if (sg->n_members == 0) {
 		hmap_remove(&m->sgs, &sg->node);
-		free(sg->clients);
+		mgm_sg_clients_free(sg);
 		free(sg);
 	}
 }
@@ -459,7 +469,7 @@ mgm_members_free_all(struct mgm *m)
 		struct mgm_sg *sg = HMAP_ENTRY(hn, struct mgm_sg, node);
 
 		next = hmap_next(&m->sgs, hn);
-		free(sg->clients);
+		mgm_sg_clients_free(sg);
 		free(sg);
 	}
 	/* Only mgm_destroy() calls this: the maps are dropped, not reused. */

@@ -734,7 +734,7 @@ mgm_forwarder_miss(struct mgm *m, uint32_t source, uint32_t group,
 		hdr_len = sizeof(hdr_copy);
 	if (hdr_len > 0)
 		memcpy(hdr_copy, hdr, hdr_len);
-	mgm_enter(m, &q);
+	mgm_enter_routes(m, &q);
 	if (mgm_mfe_find(m, source, group) != NULL)
 		goto out;
 
@@ -853,7 +853,7 @@ mgm_forwarder_wrong_if(struct mgm *m, uint32_t source, uint32_t group,
 		return MGM_ERR_INVALID_PARAMETER;
 	if (hdr_len > MGM_RPF_HDR_MAX)
 		hdr_len = MGM_RPF_HDR_MAX;
-	mgm_enter(m, &q);
+	mgm_enter_routes(m, &q);
 	if (hdr_len > 0) {
 		a.hdr = malloc(hdr_len);
 		if (a.hdr != NULL) {

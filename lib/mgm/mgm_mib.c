@@ -173,7 +173,7 @@ mgm_get_one(struct mgm *m, const struct mgm_mfe *key, uint32_t *size,
 	if (m == NULL || key == NULL || size == NULL ||
 	    (buf == NULL && *size != 0))
 		return MGM_ERR_INVALID_PARAMETER;
-	mgm_enter(m, &q);
+	mgm_enter_routes(m, &q);
 	n = mgm_mfe_find(m, key->source, key->group);
 	if (n == NULL) {
 		st = MGM_ERR_NOT_FOUND;
@@ -225,7 +225,7 @@ mgm_get_many(struct mgm *m, const struct mgm_mfe *start, uint32_t *size,
 	if (m == NULL || size == NULL || count == NULL ||
 	    (buf == NULL && *size != 0))
 		return MGM_ERR_INVALID_PARAMETER;
-	mgm_enter(m, &q);
+	mgm_enter_routes(m, &q);
 	now = mgm_now(m);
 	*count = 0;
 	n = start != NULL ? mgm_mfe_after(m, start->source, start->group) :
@@ -303,7 +303,7 @@ mgm_set_mfe(struct mgm *m, mgm_handle_t h, const struct mgm_mfe *mfe)
 
 	if (m == NULL || mfe == NULL)
 		return MGM_ERR_INVALID_PARAMETER;
-	mgm_enter(m, &q);
+	mgm_enter_routes(m, &q);
 	if (mgm_handle_slot(m, h, MGM_HKIND_PROTOCOL) < 0) {
 		st = MGM_ERR_INVALID_PARAMETER;
 		goto out;

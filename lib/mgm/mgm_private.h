@@ -97,7 +97,8 @@ struct mgm_sg {
 	struct mgm_member *members;
 	uint32_t n_clients;
 	uint32_t cap_clients;
-	struct mgm_sg_client *clients;
+	struct mgm_sg_client *clients; /* inl, or heap when > 1 client */
+	struct mgm_sg_client inl[1];   /* the common case: one client */
 };
 
 /* ---- MFEs ------------------------------------------------------------- */
@@ -208,8 +209,10 @@ struct mgm_enum {
 uint64_t mgm_now(const struct mgm *m);
 void mgm_logf(const struct mgm *m, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* Lock and run due work (route changes, expiry) with @q as the queue. */
+/* Lock with @q as the callback queue and expire due MFEs. */
 void mgm_enter(struct mgm *m, struct mgm_cbq *q);
+/* The same, and first apply queued RTM best-route changes. */
+void mgm_enter_routes(struct mgm *m, struct mgm_cbq *q);
 /* Unlock and run the queued callbacks. */
 void mgm_leave(struct mgm *m, struct mgm_cbq *q);
 void mgm_lock(struct mgm *m);

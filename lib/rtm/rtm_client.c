@@ -24,6 +24,7 @@ rtm_event_signal(struct rtm *r, struct rtm_client *cl)
 {
 	uint64_t one = 1;
 
+	cl->signalled = true;
 	/* EAGAIN means the counter is saturated: it is readable anyway. */
 	if (write(cl->event_fd, &one, sizeof(one)) != sizeof(one) &&
 	    errno != EAGAIN)
@@ -49,6 +50,11 @@ rtm_event_drain(struct rtm_client *cl)
 	struct pollfd p = { .fd = cl->event_fd, .events = POLLIN };
 	uint64_t v;
 
+	/* Nothing to reset unless we signalled: keeps a poll() syscall off
+	 * every empty dequeue (lib/mgm checks its queue on hot paths). */
+	if (!cl->signalled)
+		return;
+	cl->signalled = false;
 	for (int i = 0; i < RTM_DRAIN_MAX_READS; i++) {
 		if (poll(&p, 1, 0) != 1 || (p.revents & POLLIN) == 0)
 			break;

@@ -97,6 +97,7 @@ struct rtm_client {
 	uint32_t flags;                 /* RTM_SINGLE_ROUTE */
 	bool observer;                  /* no protocol; only receives changes */
 	int event_fd;                   /* -1: no queue, dequeue is refused */
+	bool signalled;                 /* written since the last drain */
 	struct rtm_client *next, *prev; /* the family's client list */
 	struct rtm_route *routes;       /* routes it owns */
 	uint32_t nroutes;
