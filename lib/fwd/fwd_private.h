@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef FWD_PRIVATE_H
+#define FWD_PRIVATE_H
+
+/*
+ * fwd internals shared by the files of lib/fwd: the worker state and the
+ * stages of a burst (parse → lookup → accept → replicate → tx, with punts
+ * staged on the side).  Nothing here is part of the contract.
+ */
+
+#include <rte_branch_prediction.h>
+#include <rte_ether.h>
+#include <rte_ip.h>
+
+#include "fwd.h"
+
+#define FWD_LOG(level, ...) \
+	rte_log(RTE_LOG_##level, fwd_logtype, "fwd: " __VA_ARGS__)
+
+extern int fwd_logtype;
+
+/* How far ahead of the packet being parsed its successors' headers are
+ * prefetched: enough to hide a memory access, few enough to stay in L1. */
+#define FWD_PREFETCH_AHEAD 4
+
+/* A tx buffer sends when this many packets wait for one port. */
+#define FWD_TX_BURST FWD_BURST
+
+/* Tx buffers are pushed out at least this often while traffic flows, so a
+ * thin flow mixed into a busy port does not wait for a full burst. */
+#define FWD_DRAIN_US 100
+
+/* What the parse stage hands to the lookup stage for one packet. */
+struct fwd_pkt {
+	struct rte_mbuf *m;
+	struct rte_ipv4_hdr *ip;
+	uint32_t ifindex; /* arrival interface */
+	uint16_t l2_len;  /* bytes before the IPv4 header */
+	uint16_t l3_len;  /* IPv4 header with options */
+	uint16_t ip_len;  /* IPv4 total length */
+};
+
+struct fwd_worker {
+	struct fwd_stats stats; /* first: written for every packet */
+
+	/* read-only after creation */
+	const struct rte_hash *hash;
+	struct mfib_entry_ctr *ectr; /* this worker's counter slot */
+	struct mfib_oif_ctr *octr;
+	struct rte_rcu_qsbr *rcu;
+	struct rte_eth_dev_tx_buffer *txb[RTE_MAX_ETHPORTS];
+	uint16_t tx_port[RTE_MAX_ETHPORTS]; /* ports with a tx buffer */
+	uint16_t n_tx_port;
+	uint64_t drain_tsc;
+
+	/* punt token bucket, in TSC-cycle × rate credits: a token costs
+	 * tsc_hz credits and a cycle earns punt_rate, so no division runs
+	 * on the fast path */
+	uint64_t tb_credit;
+	uint64_t tb_max;
+	uint64_t tb_cost;
+	uint64_t tb_max_gap; /* cycles that fill an empty bucket */
+	uint64_t tb_last;
+
+	/* punts staged during one burst, enqueued once at its end */
+	uint16_t n_punt;
+	uint8_t punt_reason[FWD_BURST];
+	struct rte_mbuf *punt_buf[FWD_BURST];
+
+	/* (port, VLAN) → ifindex of the last arrival: one burst rarely mixes
+	 * interfaces, and the interface table never changes under workers */
+	uint16_t rx_cache_port;
+	uint16_t rx_cache_vlan;
+	uint32_t rx_cache_ifindex; /* 0 = cache empty */
+
+	uint64_t last_flush;
+	struct fwd_worker_conf conf;
+};
+
+/* fwd_parse.c: parse and classify @p n received packets; those to look up
+ * are written to @p out (their count is returned), the others have been
+ * dropped or staged for punting and counted. */
+uint16_t fwd_parse_burst(struct fwd_worker *w, uint16_t port,
+                         struct rte_mbuf **pkts, uint16_t n,
+                         struct fwd_pkt *out);
+
+/* fwd_replicate.c: send @p p to the outputs of @p e (RPF already passed);
+ * consumes the mbuf. */
+void fwd_replicate(struct fwd_worker *w, const struct fwd_pkt *p,
+                   const struct mfib_entry *e);
+
+/* fwd_punt.c */
+int fwd_punt_init(struct fwd_worker *w);
+/* Take a token from the punt bucket (false: over the rate). */
+bool fwd_punt_token(struct fwd_worker *w);
+/* Queue @p m for the punt ring (enqueued by fwd_punt_flush()). */
+void fwd_punt_stage(struct fwd_worker *w, struct rte_mbuf *m,
+                    enum fwd_punt_reason reason, uint16_t l2_len,
+                    uint32_t ifindex);
+/* Enqueue what fwd_punt_stage() collected; a full ring drops. */
+void fwd_punt_flush(struct fwd_worker *w);
+
+/* fwd_tx.c */
+int fwd_tx_init(struct fwd_worker *w, int socket);
+void fwd_tx_fini(struct fwd_worker *w);
+
+/* Hand @p m to the tx buffer of @p port (one the caller checked exists). */
+static inline void
+fwd_tx(struct fwd_worker *w, uint16_t port, struct rte_mbuf *m)
+{
+	w->stats.tx_pkts += rte_eth_tx_buffer(port, w->conf.tx_queue[port],
+	                                      w->txb[port], m);
+}
+
+#endif /* FWD_PRIVATE_H */

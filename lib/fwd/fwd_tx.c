@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Buffered transmit: one rte_eth_dev_tx_buffer per (worker, port), on the
+ * worker's own tx queue of that port, so workers never share a queue.
+ */
+
+#include <errno.h>
+
+#include <rte_malloc.h>
+
+#include "fwd_private.h"
+
+/* The NIC refused part of a burst (queue full): count and free. */
+static void
+fwd_tx_error(struct rte_mbuf **unsent, uint16_t count, void *userdata)
+{
+	struct fwd_worker *w = userdata;
+
+	w->stats.tx_drops += count;
+	rte_pktmbuf_free_bulk(unsent, count);
+}
+
+int
+fwd_tx_init(struct fwd_worker *w, int socket)
+{
+	uint16_t port;
+	int rc;
+
+	for (port = 0; port < RTE_MAX_ETHPORTS; port++) {
+		struct rte_eth_dev_tx_buffer *b;
+
+		if (w->conf.tx_queue[port] == UINT16_MAX ||
+		    !rte_eth_dev_is_valid_port(port))
+			continue;
+		b = rte_zmalloc_socket("fwd_txbuf",
+		                       RTE_ETH_TX_BUFFER_SIZE(FWD_TX_BURST), 0,
+		                       socket);
+		if (b == NULL)
+			return -ENOMEM;
+		rc = rte_eth_tx_buffer_init(b, FWD_TX_BURST);
+		if (rc == 0)
+			rc = rte_eth_tx_buffer_set_err_callback(b, fwd_tx_error,
+			                                        w);
+		if (rc != 0) {
+			rte_free(b);
+			return rc;
+		}
+		w->txb[port] = b;
+		w->tx_port[w->n_tx_port++] = port;
+	}
+	return 0;
+}
+
+void
+fwd_tx_fini(struct fwd_worker *w)
+{
+	uint16_t i;
+
+	for (i = 0; i < w->n_tx_port; i++) {
+		rte_free(w->txb[w->tx_port[i]]);
+		w->txb[w->tx_port[i]] = NULL;
+	}
+	w->n_tx_port = 0;
+}
+
+void
+fwd_worker_flush(struct fwd_worker *w)
+{
+	uint16_t i;
+
+	for (i = 0; i < w->n_tx_port; i++) {
+		uint16_t port = w->tx_port[i];
+
+		w->stats.tx_pkts += rte_eth_tx_buffer_flush(
+		        port, w->conf.tx_queue[port], w->txb[port]);
+	}
+	w->last_flush = rte_rdtsc();
+}

@@ -1,0 +1,1529 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * lib/fwd against a real lib/mfib and ring-backed ethdev ports: frames are
+ * crafted into mbufs, pushed through fwd_process_burst(), and what the
+ * worker sent is read back from each port's tx ring.  The last test runs
+ * fwd_worker_main() on lcore 1 while the main lcore churns the table.
+ */
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <inttypes.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <dlfcn.h>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_ethdev.h>
+#include <rte_ip.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+#include <rte_udp.h>
+
+#include "fwd.h"
+#include "mfib.h"
+
+#define N_PORTS      6
+#define POOL_SIZE    16383
+#define TX_RING_SIZE 16384
+#define RX_RING_SIZE 4096
+#define MAX_FRAME    2048
+
+/* Interfaces of every test table. */
+enum {
+	IF_IN = 1,    /* port 0, untagged: where test traffic arrives */
+	IF_A,         /* port 1 */
+	IF_B,         /* port 2 */
+	IF_VLAN,      /* port 3, VLAN 100 */
+	IF_THR,       /* port 4, TTL threshold 32 */
+	IF_MTU,       /* port 5, MTU 576 */
+	IF_IN_TAGGED, /* port 0, VLAN 10 */
+	IF_COUNT = IF_IN_TAGGED,
+};
+
+static const struct {
+	unsigned int port;
+	uint16_t vlan, mtu;
+	uint8_t thr;
+} ifdef[IF_COUNT + 1] = {
+	[IF_IN] = { 0, 0, 1500, 0 },         [IF_A] = { 1, 0, 1500, 0 },
+	[IF_B] = { 2, 0, 1500, 0 },          [IF_VLAN] = { 3, 100, 1500, 0 },
+	[IF_THR] = { 4, 0, 1500, 32 },       [IF_MTU] = { 5, 0, 576, 0 },
+	[IF_IN_TAGGED] = { 0, 10, 1500, 0 },
+};
+
+/* RTE_IPV4() shifts an int: undefined for 224.0.0.0 and up. */
+#define IP4(a, b, c, d)                                  \
+	(((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | \
+	 ((uint32_t)(c) << 8) | (uint32_t)(d))
+
+#define SRC1 IP4(10, 0, 0, 1)
+#define SRC2 IP4(10, 0, 0, 2)
+#define GRP1 IP4(239, 1, 1, 1)
+#define GRP2 IP4(239, 1, 1, 2)
+
+static struct rte_mempool *pool;
+static struct rte_ring *rxr[N_PORTS], *txr[N_PORTS];
+static uint16_t port_id[N_PORTS];
+static unsigned int table_seq;
+
+/* Per-test state. */
+static struct mfib *T;
+static struct fwd_worker *W;
+static struct rte_ring *punt;
+
+/* ---- frames ---------------------------------------------------------- */
+
+struct frame {
+	uint32_t src, grp; /* host order */
+	uint8_t ttl, proto;
+	int vlan;          /* -1: untagged */
+	uint16_t payload;  /* UDP payload bytes */
+	uint8_t opt_words; /* IPv4 option words */
+	bool df;
+	uint8_t seed; /* payload pattern */
+};
+
+static struct frame
+frame_default(void)
+{
+	return (struct frame){
+		.src = SRC1,
+		.grp = GRP1,
+		.ttl = 64,
+		.proto = IPPROTO_UDP,
+		.vlan = -1,
+		.payload = 64,
+		.seed = 1,
+	};
+}
+
+/* Ethernet[/802.1Q]/IPv4[+options]/UDP with a valid IP checksum. */
+static struct rte_mbuf *
+frame_build(const struct frame *f)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
+	uint16_t l2 = f->vlan >= 0 ? 18 : 14;
+	uint16_t ihl = 20 + 4 * f->opt_words;
+	uint16_t tot = ihl + sizeof(struct rte_udp_hdr) + f->payload;
+	struct rte_ether_hdr *eh;
+	struct rte_ipv4_hdr *ip;
+	struct rte_udp_hdr *udp;
+	uint8_t *d, *opt, *pl;
+	unsigned int i;
+
+	assert_non_null(m);
+	d = (uint8_t *)rte_pktmbuf_append(m, l2 + tot);
+	assert_non_null(d);
+	eh = (struct rte_ether_hdr *)d;
+	memset(&eh->dst_addr, 0x01, sizeof(eh->dst_addr));
+	memset(&eh->src_addr, 0xaa, sizeof(eh->src_addr));
+	if (f->vlan >= 0) {
+		struct rte_vlan_hdr *vh = (struct rte_vlan_hdr *)(eh + 1);
+
+		eh->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN);
+		vh->vlan_tci = rte_cpu_to_be_16((uint16_t)f->vlan);
+		vh->eth_proto = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+	} else {
+		eh->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+	}
+	ip = (struct rte_ipv4_hdr *)(d + l2);
+	memset(ip, 0, ihl);
+	ip->version_ihl = 0x40 | (ihl / 4);
+	ip->total_length = rte_cpu_to_be_16(tot);
+	ip->packet_id = rte_cpu_to_be_16(0x1234);
+	ip->fragment_offset = f->df ? rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG) :
+	                              0;
+	ip->time_to_live = f->ttl;
+	ip->next_proto_id = f->proto;
+	ip->src_addr = rte_cpu_to_be_32(f->src);
+	ip->dst_addr = rte_cpu_to_be_32(f->grp);
+	opt = (uint8_t *)(ip + 1);
+	for (i = 0; i < 4u * f->opt_words; i++)
+		opt[i] = 0x01;  /* NOP */
+	if (f->opt_words > 0) { /* router alert, as IGMP carries */
+		opt[0] = 0x94;
+		opt[1] = 0x04;
+		opt[2] = 0;
+		opt[3] = 0;
+	}
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	udp = (struct rte_udp_hdr *)((uint8_t *)ip + ihl);
+	udp->src_port = rte_cpu_to_be_16(5000);
+	udp->dst_port = rte_cpu_to_be_16(5001);
+	udp->dgram_len = rte_cpu_to_be_16(sizeof(*udp) + f->payload);
+	udp->dgram_cksum = 0;
+	pl = (uint8_t *)(udp + 1);
+	for (i = 0; i < f->payload; i++)
+		pl[i] = (uint8_t)(i * 7 + f->seed);
+	return m;
+}
+
+static struct rte_mbuf *
+frame_simple(uint32_t src, uint32_t grp)
+{
+	struct frame f = frame_default();
+
+	f.src = src;
+	f.grp = grp;
+	return frame_build(&f);
+}
+
+/* The IPv4 header of a frame just built (untagged or one tag). */
+static struct rte_ipv4_hdr *
+frame_ip(struct rte_mbuf *m)
+{
+	struct rte_ether_hdr *eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+
+	if (eh->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN))
+		return (struct rte_ipv4_hdr *)((uint8_t *)eh + 18);
+	return (struct rte_ipv4_hdr *)(eh + 1);
+}
+
+/* ---- what came out --------------------------------------------------- */
+
+struct view {
+	uint8_t buf[MAX_FRAME];
+	uint32_t len;
+	int vlan; /* -1: untagged */
+	uint16_t l2;
+	struct rte_ether_hdr *eh;
+	struct rte_ipv4_hdr *ip;
+};
+
+static void
+view_of(struct rte_mbuf *m, struct view *v)
+{
+	const void *p;
+
+	v->len = rte_pktmbuf_pkt_len(m);
+	assert_true(v->len <= sizeof(v->buf));
+	p = rte_pktmbuf_read(m, 0, v->len, v->buf);
+	assert_non_null(p);
+	if (p != v->buf)
+		memcpy(v->buf, p, v->len);
+	v->eh = (struct rte_ether_hdr *)v->buf;
+	v->vlan = -1;
+	v->l2 = 14;
+	if (v->eh->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN)) {
+		struct rte_vlan_hdr *vh = (struct rte_vlan_hdr *)(v->eh + 1);
+
+		v->vlan = rte_be_to_cpu_16(vh->vlan_tci);
+		assert_int_equal(rte_be_to_cpu_16(vh->eth_proto),
+		                 RTE_ETHER_TYPE_IPV4);
+		v->l2 = 18;
+	} else {
+		assert_int_equal(rte_be_to_cpu_16(v->eh->ether_type),
+		                 RTE_ETHER_TYPE_IPV4);
+	}
+	v->ip = (struct rte_ipv4_hdr *)(v->buf + v->l2);
+}
+
+/* The header checksum, recomputed from scratch, matches the one sent. */
+static void
+assert_ip_csum_valid(const struct rte_ipv4_hdr *ip)
+{
+	uint8_t hdr[60];
+	struct rte_ipv4_hdr *h = (struct rte_ipv4_hdr *)hdr;
+	unsigned int ihl = rte_ipv4_hdr_len(ip);
+
+	memcpy(hdr, ip, ihl);
+	h->hdr_checksum = 0;
+	assert_int_equal(rte_ipv4_cksum(h), ip->hdr_checksum);
+}
+
+/* @p v carries @p orig_ip (the IP packet as received) byte for byte but
+ * for the TTL, one lower, and a valid checksum. */
+static void
+assert_copy_of(const struct view *v, const uint8_t *orig_ip, uint16_t orig_len)
+{
+	const uint8_t *ip = (const uint8_t *)v->ip;
+	unsigned int i;
+
+	assert_int_equal(v->len - v->l2, orig_len);
+	for (i = 0; i < orig_len; i++) {
+		if (i == 8)
+			assert_int_equal(ip[i], orig_ip[i] - 1);
+		else if (i != 10 && i != 11 && ip[i] != orig_ip[i])
+			fail_msg("byte %u of the IP packet differs", i);
+	}
+	assert_ip_csum_valid(v->ip);
+}
+
+static void
+assert_src_mac(const struct view *v, unsigned int ifindex)
+{
+	struct rte_ether_addr mac = { { 0x02, 0, 0, 0, 0, (uint8_t)ifindex } };
+
+	assert_true(rte_is_same_ether_addr(&v->eh->src_addr, &mac));
+}
+
+/* Take what port @p p sent. */
+static unsigned int
+tx_take(unsigned int p, struct rte_mbuf **out, unsigned int max)
+{
+	return rte_ring_dequeue_burst(txr[p], (void **)out, max, NULL);
+}
+
+static unsigned int
+tx_count_free(unsigned int p)
+{
+	struct rte_mbuf *m[64];
+	unsigned int n, total = 0;
+
+	while ((n = tx_take(p, m, RTE_DIM(m))) > 0) {
+		rte_pktmbuf_free_bulk(m, n);
+		total += n;
+	}
+	return total;
+}
+
+static void
+tx_drain_all(void)
+{
+	unsigned int p;
+
+	for (p = 0; p < N_PORTS; p++)
+		tx_count_free(p);
+}
+
+/* Exactly one frame from port @p p, viewed; NULL-safe for the caller. */
+static void
+tx_expect_one(unsigned int p, struct view *v)
+{
+	struct rte_mbuf *m[4];
+	unsigned int n = tx_take(p, m, RTE_DIM(m));
+
+	assert_int_equal(n, 1);
+	view_of(m[0], v);
+	rte_pktmbuf_free(m[0]);
+}
+
+static void
+punt_drain(void)
+{
+	struct rte_mbuf *m = NULL;
+
+	while (rte_ring_dequeue(punt, (void **)&m) == 0)
+		rte_pktmbuf_free(m);
+}
+
+/* ---- tables and workers ---------------------------------------------- */
+
+static struct mfib *
+table_create(uint32_t max_entries)
+{
+	struct mfib_config cfg = {
+		.socket_id = SOCKET_ID_ANY,
+		.max_entries = max_entries,
+		.max_lcores = 4,
+		.max_readers = 2,
+	};
+	char name[32];
+	struct mfib *t;
+	unsigned int i;
+
+	snprintf(name, sizeof(name), "fwdt%u", table_seq++);
+	cfg.name = name;
+	t = mfib_create(&cfg);
+	assert_non_null(t);
+	for (i = 1; i <= IF_COUNT; i++) {
+		struct mfib_iface ifc = {
+			.ifindex = i,
+			.port = port_id[ifdef[i].port],
+			.vlan = ifdef[i].vlan,
+			.mtu = ifdef[i].mtu,
+			.ttl_threshold = ifdef[i].thr,
+			.mac = { { 0x02, 0, 0, 0, 0, (uint8_t)i } },
+		};
+
+		snprintf(ifc.name, sizeof(ifc.name), "if%u", i);
+		assert_int_equal(mfib_iface_add(t, &ifc), 0);
+	}
+	return t;
+}
+
+static void
+worker_conf_init(struct fwd_worker_conf *c, struct mfib *t, struct rte_ring *r)
+{
+	unsigned int i;
+
+	memset(c, 0, sizeof(*c));
+	c->lcore_id = rte_lcore_id();
+	c->ctr_slot = 0;
+	for (i = 0; i < RTE_MAX_ETHPORTS; i++)
+		c->tx_queue[i] = UINT16_MAX;
+	for (i = 0; i < N_PORTS; i++)
+		c->tx_queue[port_id[i]] = 0;
+	c->punt = r;
+	c->pool = pool;
+	c->mfib = t;
+	c->punt_rate = 1000;
+	c->punt_burst = 64;
+}
+
+static struct fwd_worker *
+worker_create(struct mfib *t, struct rte_ring *r, uint32_t rate, uint32_t burst)
+{
+	struct fwd_worker_conf c;
+	struct fwd_worker *w;
+
+	worker_conf_init(&c, t, r);
+	c.punt_rate = rate;
+	c.punt_burst = burst;
+	w = fwd_worker_create(&c);
+	assert_non_null(w);
+	return w;
+}
+
+/* Install (src, grp) from @p iif to @p n outputs. */
+static void
+route(uint32_t src, uint32_t grp, uint32_t iif, uint16_t flags,
+      const uint32_t *oif, uint16_t n)
+{
+	struct mfib_spec s = {
+		.src = rte_cpu_to_be_32(src),
+		.grp = rte_cpu_to_be_32(grp),
+		.iif = iif,
+		.flags = flags,
+		.n_oif = n,
+		.oif_ifindex = oif,
+	};
+
+	assert_int_equal(mfib_set(T, &s), 0);
+}
+
+#define ROUTE(src, grp, iif, flags, ...)                               \
+	route(src, grp, iif, flags, (const uint32_t[]){ __VA_ARGS__ }, \
+	      RTE_DIM(((const uint32_t[]){ __VA_ARGS__ })))
+
+static void
+counters(uint32_t src, uint32_t grp, struct mfib_entry_ctr *ec,
+         uint32_t ifindex, struct mfib_oif_ctr *oc)
+{
+	struct mfib_oif_ctr dummy;
+
+	assert_int_equal(mfib_read(T, rte_cpu_to_be_32(src),
+	                           rte_cpu_to_be_32(grp), ec, &ifindex,
+	                           oc ? oc : &dummy, 1),
+	                 0);
+}
+
+static void
+send_burst(struct rte_mbuf **m, uint16_t n, unsigned int port)
+{
+	fwd_process_burst(W, port_id[port], m, n);
+	fwd_worker_flush(W);
+}
+
+static void
+send_one(struct rte_mbuf *m)
+{
+	send_burst(&m, 1, 0);
+}
+
+static int
+test_setup(void **state)
+{
+	(void)state;
+	T = table_create(1024);
+	W = worker_create(T, punt, 1000, 64);
+	tx_drain_all();
+	punt_drain();
+	return 0;
+}
+
+static int
+test_teardown(void **state)
+{
+	(void)state;
+	fwd_worker_destroy(W);
+	W = NULL;
+	tx_drain_all();
+	punt_drain();
+	mfib_destroy(T);
+	T = NULL;
+	return 0;
+}
+
+/* ---- EAL and ports --------------------------------------------------- */
+
+typedef int (*from_rings_fn)(const char *name,
+                             struct rte_ring *const rx_queues[],
+                             const unsigned int nb_rx_queues,
+                             struct rte_ring *const tx_queues[],
+                             const unsigned int nb_tx_queues,
+                             const unsigned int numa_node);
+
+static int
+group_setup(void **state)
+{
+	char *argv[] = {
+		"test_fwd",
+		"--no-huge",
+		"-m",
+		"512",
+		"--no-shconf",
+		"--no-pci",
+		"-l",
+		"0-1",
+		"--log-level=lib.eal:error",
+		"--log-level=mcastfwd.*:warning",
+	};
+	struct rte_eth_conf ec = { 0 };
+	from_rings_fn from_rings;
+	void *lib;
+	unsigned int p;
+
+	(void)state;
+	if (rte_eal_init(RTE_DIM(argv), argv) < 0)
+		return -1;
+	/* The ring PMD is an EAL plugin, not in libdpdk's link line:
+	 * reach its one public constructor the way EAL loaded it. */
+	lib = dlopen("librte_net_ring.so", RTLD_NOW | RTLD_GLOBAL);
+	if (lib == NULL)
+		lib = dlopen("librte_net_ring.so.23", RTLD_NOW | RTLD_GLOBAL);
+	if (lib == NULL)
+		return -1;
+	from_rings = (from_rings_fn)(uintptr_t)dlsym(lib, "rte_eth_from_rings");
+	if (from_rings == NULL)
+		return -1;
+
+	pool = rte_pktmbuf_pool_create("fwd_test", POOL_SIZE, 256, 0,
+	                               RTE_MBUF_DEFAULT_BUF_SIZE,
+	                               SOCKET_ID_ANY);
+	punt = rte_ring_create("fwd_test_punt", 256, SOCKET_ID_ANY,
+	                       RING_F_SP_ENQ | RING_F_SC_DEQ);
+	if (pool == NULL || punt == NULL || fwd_punt_meta_register() != 0)
+		return -1;
+	for (p = 0; p < N_PORTS; p++) {
+		char name[32];
+		int id;
+
+		snprintf(name, sizeof(name), "fwd_rx%u", p);
+		rxr[p] = rte_ring_create(name, RX_RING_SIZE, SOCKET_ID_ANY,
+		                         RING_F_SP_ENQ | RING_F_SC_DEQ);
+		snprintf(name, sizeof(name), "fwd_tx%u", p);
+		txr[p] = rte_ring_create(name, TX_RING_SIZE, SOCKET_ID_ANY,
+		                         RING_F_SP_ENQ | RING_F_SC_DEQ);
+		if (rxr[p] == NULL || txr[p] == NULL)
+			return -1;
+		snprintf(name, sizeof(name), "fwd_port%u", p);
+		id = from_rings(name, &rxr[p], 1, &txr[p], 1, 0);
+		if (id < 0)
+			return -1;
+		port_id[p] = (uint16_t)id;
+		if (rte_eth_dev_configure(port_id[p], 1, 1, &ec) != 0 ||
+		    rte_eth_rx_queue_setup(port_id[p], 0, 512, 0, NULL, pool) !=
+		            0 ||
+		    rte_eth_tx_queue_setup(port_id[p], 0, 512, 0, NULL) != 0 ||
+		    rte_eth_dev_start(port_id[p]) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+group_teardown(void **state)
+{
+	(void)state;
+	/* Ports, rings and the pool go with the process. */
+	rte_eal_cleanup();
+	return 0;
+}
+
+/* ---- tests ----------------------------------------------------------- */
+
+static void
+test_forwards_to_every_output_port_only(void **state)
+{
+	struct mfib_entry_ctr ec;
+	struct mfib_oif_ctr oc;
+	const struct fwd_stats *st = fwd_worker_stats(W);
+
+	(void)state;
+	ROUTE(SRC1, GRP1, IF_IN, 0, IF_A, IF_B, IF_VLAN);
+	send_one(frame_simple(SRC1, GRP1));
+
+	assert_int_equal(tx_count_free(0), 0);
+	assert_int_equal(tx_count_free(1), 1);
+	assert_int_equal(tx_count_free(2), 1);
+	assert_int_equal(tx_count_free(3), 1);
+	assert_int_equal(tx_count_free(4), 0);
+	assert_int_equal(tx_count_free(5), 0);
+	assert_int_equal(st->rx_pkts, 1);
+	assert_int_equal(st->fwd_pkts, 1);
+	assert_int_equal(st->tx_pkts, 3);
+	counters(SRC1, GRP1, &ec, IF_B, &oc);
+	assert_int_equal(ec.in_pkts, 1);
+	assert_int_equal(ec.in_octets, 20 + 8 + 64);
+	assert_int_equal(oc.out_pkts, 1);
+}
+
+static void
+test_ttl_decremented_and_checksum_valid(void **state)
+{
+	/* the incremental update must carry and borrow correctly */
+	static const uint8_t ttls[] = { 2, 5, 64, 128, 129, 200, 255 };
+	struct frame f = frame_default();
+	uint8_t orig[MAX_FRAME];
+	struct rte_mbuf *m;
+	struct view v;
+	uint16_t len;
+	unsigned int i, p;
+
+	(void)state;
+	for (i = 0; i < RTE_DIM(ttls); i++) {
+		f.ttl = ttls[i];
+		f.seed = f.ttl;
+		f.src = SRC1 + (i << 8); /* varied checksums */
+		ROUTE(f.src, GRP1, IF_IN, 0, IF_A, IF_B);
+		m = frame_build(&f);
+		len = rte_be_to_cpu_16(frame_ip(m)->total_length);
+		memcpy(orig, frame_ip(m), len);
+		send_one(m);
+		for (p = 1; p <= 2; p++) {
+			tx_expect_one(p, &v);
+			assert_int_equal(v.ip->time_to_live, f.ttl - 1);
+			assert_copy_of(&v, orig, len);
+		}
+	}
+}
+
+static void
+test_source_mac_is_output_port_mac_and_dest_is_group_mac(void **state)
+{
+	/* 239.129.2.3: the 24th bit is not part of the MAC */
+	const uint32_t grp = IP4(239, 129, 2, 3);
+	const struct rte_ether_addr gmac = { { 0x01, 0x00, 0x5e, 0x01, 0x02,
+		                               0x03 } };
+	struct view v;
+
+	(void)state;
+	ROUTE(SRC1, grp, IF_IN, 0, IF_A, IF_B);
+	send_one(frame_simple(SRC1, grp));
+	tx_expect_one(1, &v);
+	assert_true(rte_is_same_ether_addr(&v.eh->dst_addr, &gmac));
+	assert_src_mac(&v, IF_A);
+	tx_expect_one(2, &v);
+	assert_true(rte_is_same_ether_addr(&v.eh->dst_addr, &gmac));
+	assert_src_mac(&v, IF_B);
+}
+
+static void
+test_vlan_push_pop_rewrite(void **state)
+{
+	struct frame f = frame_default();
+	uint8_t orig[MAX_FRAME];
+	struct rte_mbuf *m = NULL;
+	struct view v;
+	uint16_t len, payload;
+
+	(void)state;
+	/* GRP1: copy to A (pop), the received frame to VLAN (rewrite);
+	 * GRP2: the other way round. */
+	ROUTE(SRC1, GRP1, IF_IN_TAGGED, 0, IF_A, IF_VLAN);
+	ROUTE(SRC1, GRP2, IF_IN_TAGGED, 0, IF_VLAN, IF_A);
+	ROUTE(SRC2, GRP1, IF_IN, 0, IF_VLAN); /* push */
+	f.vlan = 10;
+	/* small (whole copy) and large (header + indirect payload) */
+	for (payload = 64; payload <= 1200; payload += 1136) {
+		f.payload = payload;
+		f.grp = GRP1;
+		m = frame_build(&f);
+		len = rte_be_to_cpu_16(frame_ip(m)->total_length);
+		memcpy(orig, frame_ip(m), len);
+		send_one(m);
+		tx_expect_one(1, &v);
+		assert_int_equal(v.vlan, -1);
+		assert_copy_of(&v, orig, len);
+		tx_expect_one(3, &v);
+		assert_int_equal(v.vlan, 100);
+		assert_copy_of(&v, orig, len);
+
+		f.grp = GRP2;
+		m = frame_build(&f);
+		memcpy(orig, frame_ip(m), len);
+		send_one(m);
+		tx_expect_one(1, &v);
+		assert_int_equal(v.vlan, -1);
+		assert_src_mac(&v, IF_A);
+		assert_copy_of(&v, orig, len);
+		tx_expect_one(3, &v);
+		assert_int_equal(v.vlan, 100);
+		assert_src_mac(&v, IF_VLAN);
+		assert_copy_of(&v, orig, len);
+	}
+	f = frame_default();
+	f.src = SRC2;
+	m = frame_build(&f);
+	len = rte_be_to_cpu_16(frame_ip(m)->total_length);
+	memcpy(orig, frame_ip(m), len);
+	send_one(m);
+	tx_expect_one(3, &v);
+	assert_int_equal(v.vlan, 100);
+	assert_copy_of(&v, orig, len);
+	assert_int_equal(tx_count_free(0) + tx_count_free(2), 0);
+}
+
+static void
+test_rpf_failure_counted_not_forwarded(void **state)
+{
+	const struct fwd_stats *st = fwd_worker_stats(W);
+	struct mfib_entry_ctr ec;
+	struct fwd_punt_meta *meta;
+	struct rte_mbuf *m = NULL;
+	unsigned int p;
+
+	(void)state;
+	ROUTE(SRC1, GRP1, IF_A, 0, IF_B, IF_VLAN);
+	send_one(frame_simple(SRC1, GRP1));
+	for (p = 0; p < N_PORTS; p++)
+		assert_int_equal(tx_count_free(p), 0);
+	counters(SRC1, GRP1, &ec, IF_B, NULL);
+	assert_int_equal(ec.wrong_if, 1);
+	assert_int_equal(ec.in_pkts, 0);
+	assert_int_equal(st->drop_wrong_if, 1);
+	assert_int_equal(st->punt_wrong_if, 1);
+	assert_int_equal(rte_ring_dequeue(punt, (void **)&m), 0);
+	meta = fwd_punt_meta(m);
+	assert_int_equal(meta->reason, FWD_PUNT_WRONG_IF);
+	assert_int_equal(meta->ifindex, IF_IN);
+	assert_int_equal(meta->l2_len, 14);
+	/* punted as received: TTL untouched */
+	assert_int_equal(frame_ip(m)->time_to_live, 64);
+	rte_pktmbuf_free(m);
+}
+
+static void
+test_ttl_threshold_counted(void **state)
+{
+	struct frame f = frame_default();
+	struct mfib_entry_ctr ec;
+	struct mfib_oif_ctr oc;
+
+	(void)state;
+	ROUTE(SRC1, GRP1, IF_IN, 0, IF_A, IF_THR);
+	f.ttl = 32; /* == threshold: not forwarded there */
+	send_one(frame_build(&f));
+	assert_int_equal(tx_count_free(1), 1);
+	assert_int_equal(tx_count_free(4), 0);
+	f.ttl = 33;
+	send_one(frame_build(&f));
+	assert_int_equal(tx_count_free(1), 1);
+	assert_int_equal(tx_count_free(4), 1);
+	counters(SRC1, GRP1, &ec, IF_THR, &oc);
+	assert_int_equal(oc.ttl_too_low, 1);
+	assert_int_equal(oc.out_pkts, 1);
+}
+
+static void
+test_mtu_df_counts_frag_needed_and_no_df_counts_discard(void **state)
+{
+	struct frame f = frame_default();
+	struct mfib_entry_ctr ec;
+	struct mfib_oif_ctr oc;
+
+	(void)state;
+	ROUTE(SRC1, GRP1, IF_IN, 0, IF_MTU, IF_A);
+	f.payload = 577 - 28; /* IP 577 > MTU 576 */
+	f.df = true;
+	send_one(frame_build(&f));
+	f.df = false;
+	send_one(frame_build(&f));
+	f.payload = 576 - 28; /* fits exactly */
+	send_one(frame_build(&f));
+	assert_int_equal(tx_count_free(1), 3);
+	assert_int_equal(tx_count_free(5), 1);
+	counters(SRC1, GRP1, &ec, IF_MTU, &oc);
+	assert_int_equal(oc.frag_needed, 1);
+	assert_int_equal(oc.out_discards, 1);
+	assert_int_equal(oc.out_pkts, 1);
+}
+
+static void
+test_link_local_punted_never_forwarded(void **state)
+{
+	const uint32_t mdns = IP4(224, 0, 0, 251);
+	const struct fwd_stats *st = fwd_worker_stats(W);
+	struct fwd_punt_meta *meta;
+	struct rte_mbuf *m = NULL;
+	unsigned int p;
+
+	(void)state;
+	/* even an entry for it must not make it forwarded */
+	ROUTE(0, mdns, 0, MFIB_F_ANY_IIF, IF_A);
+	send_one(frame_simple(SRC1, mdns));
+	for (p = 0; p < N_PORTS; p++)
+		assert_int_equal(tx_count_free(p), 0);
+	assert_int_equal(st->punt_linklocal, 1);
+	assert_int_equal(rte_ring_dequeue(punt, (void **)&m), 0);
+	meta = fwd_punt_meta(m);
+	assert_int_equal(meta->reason, FWD_PUNT_LINKLOCAL);
+	assert_int_equal(meta->ifindex, IF_IN);
+	rte_pktmbuf_free(m);
+	/* 224.0.1.x is not link-local */
+	ROUTE(0, IP4(224, 0, 1, 1), 0, MFIB_F_ANY_IIF, IF_A);
+	send_one(frame_simple(SRC1, IP4(224, 0, 1, 1)));
+	assert_int_equal(tx_count_free(1), 1);
+}
+
+static void
+test_igmp_punted(void **state)
+{
+	const struct fwd_stats *st = fwd_worker_stats(W);
+	struct frame f = frame_default();
+	struct fwd_punt_meta *meta;
+	struct rte_mbuf *m = NULL;
+
+	(void)state;
+	ROUTE(SRC1, GRP1, IF_IN, 0, IF_A);
+	/* a v2 report goes to the group itself, TTL 1, router alert */
+	f.proto = IPPROTO_IGMP;
+	f.ttl = 1;
+	f.opt_words = 1;
+	f.payload = 0;
+	send_one(frame_build(&f));
+	f.vlan = 10;
+	f.grp = IP4(224, 0, 0, 22);
+	send_one(frame_build(&f));
+	assert_int_equal(tx_count_free(1), 0);
+	assert_int_equal(st->punt_igmp, 2);
+	assert_int_equal(st->drop_ttl, 0);
+
+	assert_int_equal(rte_ring_dequeue(punt, (void **)&m), 0);
+	meta = fwd_punt_meta(m);
+	assert_int_equal(meta->reason, FWD_PUNT_IGMP);
+	assert_int_equal(meta->ifindex, IF_IN);
+	assert_int_equal(meta->l2_len, 14);
+	rte_pktmbuf_free(m);
+	assert_int_equal(rte_ring_dequeue(punt, (void **)&m), 0);
+	meta = fwd_punt_meta(m);
+	assert_int_equal(meta->reason, FWD_PUNT_IGMP);
+	assert_int_equal(meta->ifindex, IF_IN_TAGGED);
+	assert_int_equal(meta->l2_len, 18);
+	rte_pktmbuf_free(m);
+}
+
+static void
+test_miss_punted_with_meta_and_rate_limited(void **state)
+{
+	const struct fwd_stats *st;
+	struct fwd_worker *nopunt;
+	struct rte_mbuf *m[10];
+	struct fwd_punt_meta *meta;
+	unsigned int i;
+
+	(void)state;
+	/* 1/s with a bucket of 4: only the first 4 get through */
+	fwd_worker_destroy(W);
+	W = worker_create(T, punt, 1, 4);
+	st = fwd_worker_stats(W);
+	for (i = 0; i < RTE_DIM(m); i++)
+		m[i] = frame_simple(SRC1, GRP1 + i);
+	send_burst(m, RTE_DIM(m), 0);
+	assert_int_equal(st->punt_miss, 4);
+	assert_int_equal(st->drop_miss, 6);
+	assert_int_equal(rte_ring_count(punt), 4);
+	for (i = 0; i < 4; i++) {
+		struct rte_mbuf *p = NULL;
+
+		assert_int_equal(rte_ring_dequeue(punt, (void **)&p), 0);
+		meta = fwd_punt_meta(p);
+		assert_int_equal(meta->reason, FWD_PUNT_MISS);
+		assert_int_equal(meta->l2_len, 14);
+		assert_int_equal(meta->ifindex, IF_IN);
+		/* in arrival order, untouched */
+		assert_int_equal(rte_be_to_cpu_32(frame_ip(p)->dst_addr),
+		                 GRP1 + i);
+		assert_int_equal(frame_ip(p)->time_to_live, 64);
+		rte_pktmbuf_free(p);
+	}
+
+	/* without a punt ring (the control thread's forwarder): drop */
+	nopunt = worker_create(T, NULL, 1000, 64);
+	m[0] = frame_simple(SRC1, GRP2);
+	fwd_process_burst(nopunt, port_id[0], m, 1);
+	assert_int_equal(fwd_worker_stats(nopunt)->drop_miss, 1);
+	assert_int_equal(fwd_worker_stats(nopunt)->punt_miss, 0);
+	assert_int_equal(rte_ring_count(punt), 0);
+	fwd_worker_destroy(nopunt);
+}
+
+static void
+test_negative_entry_drops_and_counts(void **state)
+{
+	const struct fwd_stats *st = fwd_worker_stats(W);
+	struct mfib_entry_ctr ec;
+	struct mfib_spec s = {
+		.src = rte_cpu_to_be_32(SRC1),
+		.grp = rte_cpu_to_be_32(GRP1),
+		.iif = IF_IN,
+		.flags = MFIB_F_NEGATIVE,
+	};
+	struct mfib_oif_ctr oc;
+	uint32_t none = IF_A;
+	unsigned int p;
+
+	(void)state;
+	assert_int_equal(mfib_set(T, &s), 0);
+	send_one(frame_simple(SRC1, GRP1));
+	send_one(frame_simple(SRC1, GRP1));
+	for (p = 0; p < N_PORTS; p++)
+		assert_int_equal(tx_count_free(p), 0);
+	assert_int_equal(st->drop_negative, 2);
+	assert_int_equal(rte_ring_count(punt), 0);
+	assert_int_equal(mfib_read(T, s.src, s.grp, &ec, &none, &oc, 1), 0);
+	assert_int_equal(ec.negative, 2);
+}
+
+static void
+test_star_g_fallback_used_when_no_s_g(void **state)
+{
+	struct rte_mbuf *m[4];
+	struct mfib_entry_ctr ec;
+
+	(void)state;
+	ROUTE(0, GRP1, IF_IN, 0, IF_A);
+	ROUTE(SRC1, GRP1, IF_IN, 0, IF_B);
+	/* mixed in one burst: hits and misses of the first lookup */
+	m[0] = frame_simple(SRC1, GRP1);
+	m[1] = frame_simple(SRC2, GRP1);
+	m[2] = frame_simple(SRC2, GRP1);
+	m[3] = frame_simple(SRC1, GRP1);
+	send_burst(m, 4, 0);
+	assert_int_equal(tx_count_free(1), 2);
+	assert_int_equal(tx_count_free(2), 2);
+	assert_int_equal(fwd_worker_stats(W)->punt_miss, 0);
+	counters(0, GRP1, &ec, IF_A, NULL);
+	assert_int_equal(ec.in_pkts, 2);
+}
+
+/* Frames that are each wrong in one way. */
+static void
+test_malformed_frames_each_counted(void **state)
+{
+	const struct fwd_stats *st = fwd_worker_stats(W);
+	struct frame f = frame_default();
+	struct rte_mbuf *m[32], *x;
+	struct rte_ipv4_hdr *ip;
+	struct rte_ether_hdr *eh;
+	unsigned int n = 0, i, p;
+
+	(void)state;
+	ROUTE(SRC1, GRP1, IF_IN, MFIB_F_ANY_IIF, IF_A);
+
+	/* short: a runt, a cut IPv4 header, a cut tag, cut options */
+	x = frame_build(&f);
+	rte_pktmbuf_trim(x, x->pkt_len - 10);
+	m[n++] = x;
+	x = frame_build(&f);
+	rte_pktmbuf_trim(x, x->pkt_len - 14 - 12);
+	m[n++] = x;
+	f.vlan = 10;
+	x = frame_build(&f);
+	rte_pktmbuf_trim(x, x->pkt_len - 16);
+	m[n++] = x;
+	f.vlan = -1;
+	f.opt_words = 4;
+	f.payload = 0;
+	x = frame_build(&f);
+	rte_pktmbuf_trim(x, x->pkt_len - 14 - 30);
+	m[n++] = x;
+	f = frame_default();
+	/* bad version */
+	x = frame_build(&f);
+	ip = frame_ip(x);
+	ip->version_ihl = 0x65;
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	m[n++] = x;
+	/* bad IHL */
+	x = frame_build(&f);
+	ip = frame_ip(x);
+	ip->version_ihl = 0x44;
+	m[n++] = x;
+	/* total length beyond the frame, and shorter than the header */
+	x = frame_build(&f);
+	ip = frame_ip(x);
+	ip->total_length = rte_cpu_to_be_16(200);
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	m[n++] = x;
+	x = frame_build(&f);
+	ip = frame_ip(x);
+	ip->total_length = rte_cpu_to_be_16(19);
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	m[n++] = x;
+	/* bad checksum */
+	x = frame_build(&f);
+	frame_ip(x)->hdr_checksum ^= 0x0100;
+	m[n++] = x;
+	/* TTL 1 and 0 */
+	f.ttl = 1;
+	m[n++] = frame_build(&f);
+	f.ttl = 0;
+	m[n++] = frame_build(&f);
+	f.ttl = 64;
+	/* not IPv4: IPv6 ethertype, QinQ (two 0x8100), 802.1ad outer */
+	x = frame_build(&f);
+	rte_pktmbuf_mtod(x, struct rte_ether_hdr *)->ether_type =
+	        rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6);
+	m[n++] = x;
+	f.vlan = 10;
+	x = frame_build(&f);
+	eh = rte_pktmbuf_mtod(x, struct rte_ether_hdr *);
+	((struct rte_vlan_hdr *)(eh + 1))->eth_proto =
+	        rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN);
+	m[n++] = x;
+	x = frame_build(&f);
+	eh = rte_pktmbuf_mtod(x, struct rte_ether_hdr *);
+	eh->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_QINQ);
+	m[n++] = x;
+	f.vlan = -1;
+	/* not multicast: unicast, broadcast */
+	f.grp = IP4(10, 0, 0, 99);
+	m[n++] = frame_build(&f);
+	f.grp = IP4(255, 255, 255, 255);
+	m[n++] = frame_build(&f);
+	f.grp = GRP1;
+	/* no interface: VLAN 999 on port 0 */
+	f.vlan = 999;
+	m[n++] = frame_build(&f);
+	f.vlan = -1;
+	/* and one good frame among them */
+	m[n++] = frame_build(&f);
+
+	send_burst(m, (uint16_t)n, 0);
+	assert_int_equal(st->rx_pkts, n);
+	assert_int_equal(st->drop_short, 4);
+	assert_int_equal(st->drop_bad_version, 1);
+	assert_int_equal(st->drop_bad_ihl, 1);
+	assert_int_equal(st->drop_bad_len, 2);
+	assert_int_equal(st->drop_bad_csum, 1);
+	assert_int_equal(st->drop_ttl, 2);
+	assert_int_equal(st->drop_not_ipv4, 3);
+	assert_int_equal(st->drop_not_mcast, 2);
+	assert_int_equal(st->drop_no_iface, 1);
+	assert_int_equal(st->fwd_pkts, 1);
+	assert_int_equal(tx_count_free(1), 1);
+
+	/* garbage of every length, some with plausible headers: counted,
+	 * never a crash (ASan watches the reads) */
+	srand(42);
+	for (i = 0; i < 512; i++) {
+		uint16_t len = (uint16_t)(rand() % 200), j;
+		uint8_t *d;
+
+		x = frame_build(&f);
+		d = rte_pktmbuf_mtod(x, uint8_t *);
+		for (j = (i & 1) ? 14 : 0; j < x->pkt_len; j++)
+			if (rand() % 4 == 0)
+				d[j] = (uint8_t)rand();
+		if (len < x->pkt_len)
+			rte_pktmbuf_trim(x, x->pkt_len - len);
+		fwd_process_burst(W, port_id[0], &x, 1);
+	}
+	fwd_worker_flush(W);
+	for (p = 0; p < N_PORTS; p++)
+		tx_count_free(p);
+	punt_drain();
+	assert_int_equal(st->rx_pkts, n + 512);
+}
+
+static void
+test_large_frame_replicated_with_intact_payload(void **state)
+{
+	struct frame f = frame_default();
+	uint8_t orig[MAX_FRAME];
+	unsigned int avail, p, segs = 0;
+	struct rte_mbuf *out[3];
+	struct rte_mbuf *m = NULL;
+	struct view v;
+	uint16_t len;
+
+	(void)state;
+	ROUTE(SRC1, GRP1, IF_IN, 0, IF_A, IF_B, IF_VLAN);
+	avail = rte_mempool_avail_count(pool);
+	f.payload = 1400 - 14 - 28;
+	m = frame_build(&f);
+	assert_int_equal(m->pkt_len, 1400);
+	len = rte_be_to_cpu_16(frame_ip(m)->total_length);
+	memcpy(orig, frame_ip(m), len);
+	send_one(m);
+	for (p = 1; p <= 3; p++) {
+		assert_int_equal(tx_take(p, &out[p - 1], 1), 1);
+		segs += out[p - 1]->nb_segs;
+	}
+	/* the copies share the payload: none may alter it for another */
+	for (p = 1; p <= 3; p++) {
+		view_of(out[p - 1], &v);
+		assert_int_equal(v.vlan, p == 3 ? 100 : -1);
+		assert_src_mac(&v, p == 1 ? IF_A : p == 2 ? IF_B : IF_VLAN);
+		assert_copy_of(&v, orig, len);
+	}
+	assert_true(segs > 3); /* at least one header + indirect copy */
+	rte_pktmbuf_free_bulk(out, 3);
+	/* every header mbuf and clone went back */
+	assert_int_equal(rte_mempool_avail_count(pool), avail);
+}
+
+static void
+test_small_frame_copies(void **state)
+{
+	struct frame f = frame_default();
+	uint8_t orig[MAX_FRAME];
+	struct rte_mbuf *out, *m;
+	unsigned int p;
+	struct view v;
+	uint16_t len;
+
+	(void)state;
+	ROUTE(SRC1, GRP1, IF_IN, 0, IF_A, IF_B, IF_VLAN);
+	/* 14 + 28: Ethernet pads it to 60; the copies carry no padding */
+	f.payload = 0;
+	m = frame_build(&f);
+	memset(rte_pktmbuf_append(m, 18), 0xee, 18);
+	len = rte_be_to_cpu_16(frame_ip(m)->total_length);
+	memcpy(orig, frame_ip(m), len);
+	send_one(m);
+	for (p = 1; p <= 3; p++) {
+		assert_int_equal(tx_take(p, &out, 1), 1);
+		assert_int_equal(out->nb_segs, 1);
+		view_of(out, &v);
+		assert_int_equal(v.len, v.l2 + 28u);
+		assert_copy_of(&v, orig, len);
+		rte_pktmbuf_free(out);
+	}
+	f.payload = FWD_COPY_MAX - 14 - 28; /* the largest copied whole */
+	m = frame_build(&f);
+	len = rte_be_to_cpu_16(frame_ip(m)->total_length);
+	memcpy(orig, frame_ip(m), len);
+	send_one(m);
+	for (p = 1; p <= 3; p++) {
+		assert_int_equal(tx_take(p, &out, 1), 1);
+		assert_int_equal(out->nb_segs, 1);
+		view_of(out, &v);
+		assert_copy_of(&v, orig, len);
+		rte_pktmbuf_free(out);
+	}
+}
+
+static void
+test_options_header_forwarded_with_valid_checksum(void **state)
+{
+	struct frame f = frame_default();
+	uint8_t orig[MAX_FRAME];
+	struct rte_mbuf *m = NULL;
+	unsigned int p;
+	struct view v;
+	uint16_t len;
+
+	(void)state;
+	ROUTE(SRC1, GRP1, IF_IN, 0, IF_A, IF_B);
+	f.opt_words = 2;
+	for (f.payload = 64; f.payload <= 1000; f.payload += 936) {
+		m = frame_build(&f);
+		len = rte_be_to_cpu_16(frame_ip(m)->total_length);
+		memcpy(orig, frame_ip(m), len);
+		send_one(m);
+		for (p = 1; p <= 2; p++) {
+			tx_expect_one(p, &v);
+			assert_int_equal(rte_ipv4_hdr_len(v.ip), 28);
+			assert_copy_of(&v, orig, len);
+		}
+	}
+}
+
+static void
+test_output_equal_to_arrival_interface_skipped(void **state)
+{
+	struct frame f = frame_default();
+	struct view v;
+
+	(void)state;
+	/* Only an any-iif entry can list the arrival interface as an
+	 * output (mfib drops the iif from the outputs of others). */
+	ROUTE(SRC1, GRP1, 0, MFIB_F_ANY_IIF, IF_IN, IF_A, IF_IN_TAGGED);
+	send_one(frame_build(&f));
+	assert_int_equal(tx_count_free(1), 1);
+	/* same port, other VLAN: another interface, so it is sent */
+	tx_expect_one(0, &v);
+	assert_int_equal(v.vlan, 10);
+	assert_int_equal(tx_count_free(0), 0);
+
+	f.vlan = 10;
+	send_one(frame_build(&f));
+	assert_int_equal(tx_count_free(1), 1);
+	tx_expect_one(0, &v);
+	assert_int_equal(v.vlan, -1);
+	assert_int_equal(tx_count_free(0), 0);
+
+	/* the only output is the arrival one: nothing sent, nothing kept */
+	ROUTE(SRC2, GRP2, 0, MFIB_F_ANY_IIF, IF_IN);
+	f.src = SRC2;
+	f.grp = GRP2;
+	f.vlan = -1;
+	send_one(frame_build(&f));
+	assert_int_equal(tx_count_free(0), 0);
+	assert_int_equal(fwd_worker_stats(W)->fwd_pkts, 3);
+}
+
+static void
+test_copy_allocation_failure_counted_last_output_still_sent(void **state)
+{
+	struct rte_mempool *tiny;
+	struct fwd_worker_conf c;
+	struct fwd_worker *w;
+	struct frame f = frame_default();
+	struct rte_mbuf *held[8];
+	struct mfib_entry_ctr ec;
+	struct mfib_oif_ctr oc;
+	unsigned int n = 0, k;
+
+	(void)state;
+	ROUTE(SRC1, GRP1, IF_IN, 0, IF_A, IF_B, IF_VLAN);
+	tiny = rte_pktmbuf_pool_create("fwd_test_tiny", 7, 0, 0,
+	                               RTE_MBUF_DEFAULT_BUF_SIZE,
+	                               SOCKET_ID_ANY);
+	assert_non_null(tiny);
+	worker_conf_init(&c, T, punt);
+	c.pool = tiny;
+	w = fwd_worker_create(&c);
+	assert_non_null(w);
+	while (n < RTE_DIM(held) && (held[n] = rte_pktmbuf_alloc(tiny)))
+		n++;
+	/* small and large: neither copy path may leak or crash */
+	for (k = 0; k < 2; k++) {
+		f.payload = k ? 1000 : 64;
+		fwd_process_burst(w, port_id[0],
+		                  (struct rte_mbuf *[]){ frame_build(&f) }, 1);
+	}
+	fwd_worker_flush(w);
+	assert_int_equal(fwd_worker_stats(w)->drop_no_mbuf, 4);
+	assert_int_equal(tx_count_free(1) + tx_count_free(2), 0);
+	assert_int_equal(tx_count_free(3), 2);
+	counters(SRC1, GRP1, &ec, IF_A, &oc);
+	assert_int_equal(oc.out_discards, 2);
+	rte_pktmbuf_free_bulk(held, n);
+	fwd_worker_destroy(w);
+	assert_int_equal(rte_mempool_avail_count(tiny), 7);
+	rte_mempool_free(tiny);
+}
+
+static void
+test_punt_ring_full_counted(void **state)
+{
+	struct rte_ring *small;
+	struct fwd_worker *w;
+	struct frame f = frame_default();
+	struct rte_mbuf *m[6];
+	unsigned int i;
+
+	(void)state;
+	small = rte_ring_create("fwd_test_small", 4, SOCKET_ID_ANY,
+	                        RING_F_SP_ENQ | RING_F_SC_DEQ);
+	assert_non_null(small);
+	w = worker_create(T, small, 1000, 64);
+	f.proto = IPPROTO_IGMP;
+	f.ttl = 1;
+	for (i = 0; i < RTE_DIM(m); i++)
+		m[i] = frame_build(&f);
+	fwd_process_burst(w, port_id[0], m, RTE_DIM(m));
+	assert_int_equal(fwd_worker_stats(w)->punt_igmp, 3);
+	assert_int_equal(fwd_worker_stats(w)->punt_ring_full, 3);
+	while (rte_ring_dequeue(small, (void **)&m[0]) == 0)
+		rte_pktmbuf_free(m[0]);
+	fwd_worker_destroy(w);
+	rte_ring_free(small);
+}
+
+static void
+test_stats_named_and_summed(void **state)
+{
+	struct fwd_worker *w2 = worker_create(T, punt, 1000, 64);
+	struct fwd_worker *ws[2] = { W, w2 };
+	struct fwd_stats sum;
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; fwd_stats_name(i) != NULL; i++)
+		;
+	assert_int_equal(i, offsetof(struct fwd_stats, punt_ring_full) /
+	                                    sizeof(uint64_t) +
+	                            1);
+	assert_string_equal(fwd_stats_name(0), "rx_pkts");
+	assert_string_equal(fwd_stats_name(i - 1), "punt_ring_full");
+	fwd_process_burst(W, port_id[0],
+	                  (struct rte_mbuf *[]){ frame_simple(SRC1, 1) }, 1);
+	fwd_process_burst(w2, port_id[0],
+	                  (struct rte_mbuf *[]){ frame_simple(SRC1, 2) }, 1);
+	fwd_stats_sum(&sum, ws, 2);
+	assert_int_equal(sum.rx_pkts, 2);
+	assert_int_equal(sum.drop_not_mcast, 2);
+	fwd_worker_destroy(w2);
+}
+
+/* ---- churn: a worker forwards stable flows while the table churns ----- */
+
+#define CH_FLOWS    16
+#define CH_PER_FLOW 3000
+#define CH_OTHERS   100000
+#define CH_OPS_STEP 128
+#define CH_WINDOW   1024
+#define CH_OBS      1 /* observer port (IF_A) in both sets */
+
+struct ch_flow {
+	uint32_t src, grp;
+	uint16_t payload;
+	uint32_t next_tx;  /* sequence numbers sent */
+	uint32_t next_obs; /* expected next on the observer */
+	uint8_t *alt_seen; /* per seq: copies on B/VLAN */
+};
+
+/* Flow id and sequence number sit at the start of the UDP payload. */
+static void
+ch_stamp(struct rte_mbuf *m, uint32_t flow, uint32_t seq)
+{
+	uint8_t *pl = (uint8_t *)frame_ip(m) + 28;
+
+	memcpy(pl, &flow, 4);
+	memcpy(pl + 4, &seq, 4);
+}
+
+static void
+ch_read(struct rte_mbuf *m, uint32_t *flow, uint32_t *seq)
+{
+	struct view *v = malloc(sizeof(*v));
+
+	assert_non_null(v);
+	view_of(m, v);
+	memcpy(flow, (uint8_t *)v->ip + 28, 4);
+	memcpy(seq, (uint8_t *)v->ip + 32, 4);
+	free(v);
+}
+
+static void
+ch_set_stable(struct ch_flow *fl, bool set_x)
+{
+	/* both include the observer; in X it gets a copy, in Y the
+	 * received mbuf itself */
+	static const uint32_t x[] = { IF_A, IF_B };
+	static const uint32_t y[] = { IF_VLAN, IF_A };
+	unsigned int i;
+
+	for (i = 0; i < CH_FLOWS; i++)
+		route(fl[i].src, fl[i].grp, IF_IN, 0, set_x ? x : y, 2);
+}
+
+static void
+ch_other(uint32_t i, bool add)
+{
+	static const uint32_t oif[] = { IF_THR, IF_MTU };
+	uint32_t src = IP4(10, 200, 0, 0) | i;
+	uint32_t grp = IP4(239, 200, 0, 0) | (i & 0xffff);
+
+	if (add)
+		route(src, grp, IF_IN, 0, oif, 2);
+	else
+		assert_int_equal(mfib_del(T, rte_cpu_to_be_32(src),
+		                          rte_cpu_to_be_32(grp)),
+		                 0);
+}
+
+/* Drain the output rings, checking every stable packet. */
+static void
+ch_drain(struct ch_flow *fl, uint64_t *obs, uint64_t *alt, uint64_t *stray)
+{
+	struct rte_mbuf *m[64];
+	unsigned int p, n, i;
+
+	for (p = 0; p < N_PORTS; p++) {
+		while ((n = tx_take(p, m, RTE_DIM(m))) > 0) {
+			for (i = 0; i < n; i++) {
+				uint32_t f, s;
+
+				if (p != CH_OBS && p != 2 && p != 3) {
+					(*stray)++;
+					continue;
+				}
+				ch_read(m[i], &f, &s);
+				assert_true(f < CH_FLOWS);
+				assert_true(s < CH_PER_FLOW);
+				if (p == CH_OBS) {
+					if (s != fl[f].next_obs)
+						fail_msg(
+						        "flow %u: seq %u on the "
+						        "observer, expected %u",
+						        f, s, fl[f].next_obs);
+					fl[f].next_obs++;
+					(*obs)++;
+				} else {
+					fl[f].alt_seen[s]++;
+					(*alt)++;
+				}
+			}
+			rte_pktmbuf_free_bulk(m, n);
+		}
+	}
+}
+
+static void
+test_churn_keeps_stable_flows_exact(void **state)
+{
+	struct ch_flow fl[CH_FLOWS];
+	struct fwd_worker_conf c;
+	struct fwd_worker *w;
+	uint64_t total = (uint64_t)CH_FLOWS * CH_PER_FLOW;
+	uint64_t sent = 0, obs = 0, alt = 0, stray = 0;
+	uint32_t ops = 0, next_flow = 0, i;
+	bool set_x = true;
+	uint64_t deadline;
+	struct fwd_stats st;
+
+	(void)state;
+	/* this test's own table: large enough for the churn */
+	fwd_worker_destroy(W);
+	W = NULL;
+	mfib_destroy(T);
+	T = table_create(CH_OTHERS + 4096);
+
+	for (i = 0; i < CH_FLOWS; i++) {
+		fl[i].src = IP4(10, 1, 0, 1 + i);
+		fl[i].grp = IP4(239, 10, 0, 1 + i);
+		/* half go the indirect (large) way */
+		fl[i].payload = (i & 1) ? 500 : 32;
+		fl[i].next_tx = 0;
+		fl[i].next_obs = 0;
+		fl[i].alt_seen = calloc(CH_PER_FLOW, 1);
+		assert_non_null(fl[i].alt_seen);
+	}
+	ch_set_stable(fl, set_x);
+
+	assert_int_equal(mfib_reader_register(T, 0), 0);
+	worker_conf_init(&c, T, NULL);
+	c.lcore_id = 1;
+	c.ctr_slot = 1;
+	c.reader_id = 0;
+	c.is_reader = true;
+	c.n_rx = 1;
+	c.rx[0].port = port_id[0];
+	c.rx[0].queue = 0;
+	w = fwd_worker_create(&c);
+	assert_non_null(w);
+	assert_int_equal(rte_eal_remote_launch(fwd_worker_main, w, 1), 0);
+
+	while (ops < 2 * CH_OTHERS || sent < total) {
+		struct rte_mbuf *m[32];
+		unsigned int n = 0, k;
+
+		/* churn: add them all, then delete them all; swap the stable
+		 * flows' outputs at every step */
+		for (k = 0; k < CH_OPS_STEP && ops < 2 * CH_OTHERS; k++, ops++)
+			ch_other(ops % CH_OTHERS, ops < CH_OTHERS);
+		set_x = !set_x;
+		ch_set_stable(fl, set_x);
+		mfib_reclaim(T);
+
+		/* feed, keeping a bounded number in flight */
+		while (sent < total && n < RTE_DIM(m) &&
+		       sent - obs < CH_WINDOW) {
+			struct ch_flow *f = &fl[next_flow];
+			struct frame fr = frame_default();
+
+			if (f->next_tx == CH_PER_FLOW) {
+				next_flow = (next_flow + 1) % CH_FLOWS;
+				continue;
+			}
+			fr.src = f->src;
+			fr.grp = f->grp;
+			fr.payload = f->payload;
+			m[n] = frame_build(&fr);
+			ch_stamp(m[n], next_flow, f->next_tx++);
+			n++;
+			sent++;
+			next_flow = (next_flow + 1) % CH_FLOWS;
+		}
+		k = 0;
+		while (k < n) {
+			k += rte_ring_enqueue_burst(rxr[0], (void **)&m[k],
+			                            n - k, NULL);
+			ch_drain(fl, &obs, &alt, &stray);
+		}
+		ch_drain(fl, &obs, &alt, &stray);
+	}
+	deadline = rte_get_tsc_cycles() + 10 * rte_get_tsc_hz();
+	while (obs < total && rte_get_tsc_cycles() < deadline)
+		ch_drain(fl, &obs, &alt, &stray);
+
+	fwd_stop();
+	assert_int_equal(rte_eal_wait_lcore(1), 0);
+	ch_drain(fl, &obs, &alt, &stray);
+	fwd_stats_sum(&st, &w, 1);
+	fwd_worker_destroy(w);
+	print_message("churn: %u table ops, %" PRIu64 " packets, "
+	              "%u entries left\n",
+	              ops, sent, mfib_count(T));
+
+	assert_int_equal(st.rx_pkts, total);
+	assert_int_equal(st.tx_drops, 0);
+	assert_int_equal(st.drop_no_mbuf, 0);
+	assert_int_equal(st.drop_miss, 0);
+	assert_int_equal(obs, total);
+	assert_int_equal(alt, total);
+	assert_int_equal(stray, 0);
+	for (i = 0; i < CH_FLOWS; i++) {
+		uint32_t s;
+
+		assert_int_equal(fl[i].next_obs, CH_PER_FLOW);
+		for (s = 0; s < CH_PER_FLOW; s++)
+			if (fl[i].alt_seen[s] != 1)
+				fail_msg("flow %u seq %u: %u copies on B/VLAN",
+				         i, s, fl[i].alt_seen[s]);
+		free(fl[i].alt_seen);
+	}
+	assert_int_equal(mfib_count(T), CH_FLOWS);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T_(name) \
+	cmocka_unit_test_setup_teardown(test_##name, test_setup, test_teardown)
+		T_(forwards_to_every_output_port_only),
+		T_(ttl_decremented_and_checksum_valid),
+		T_(source_mac_is_output_port_mac_and_dest_is_group_mac),
+		T_(vlan_push_pop_rewrite),
+		T_(rpf_failure_counted_not_forwarded),
+		T_(ttl_threshold_counted),
+		T_(mtu_df_counts_frag_needed_and_no_df_counts_discard),
+		T_(link_local_punted_never_forwarded),
+		T_(igmp_punted),
+		T_(miss_punted_with_meta_and_rate_limited),
+		T_(negative_entry_drops_and_counts),
+		T_(star_g_fallback_used_when_no_s_g),
+		T_(malformed_frames_each_counted),
+		T_(large_frame_replicated_with_intact_payload),
+		T_(small_frame_copies),
+		T_(options_header_forwarded_with_valid_checksum),
+		T_(output_equal_to_arrival_interface_skipped),
+		T_(copy_allocation_failure_counted_last_output_still_sent),
+		T_(punt_ring_full_counted),
+		T_(stats_named_and_summed),
+		/* last: fwd_stop() is for good */
+		T_(churn_keeps_stable_flows_exact),
+#undef T_
+	};
+
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
