@@ -18,8 +18,9 @@
 #   a  each cmocka test case, from "[  PASSED  ] N test(s)." and
 #      "[  FAILED  ] N test(s)" in the stdout/stderr that
 #      build/meson-logs/testlog.json keeps per test (a program that died
-#      before its summary: its "[       OK ]" lines); a meson test without
-#      cmocka output counts as one case; a program that failed without
+#      before its summary: its "[       OK ]" lines); our own runners
+#      (test/integration) count their "N passed, N failed" line; any other
+#      meson test counts as one case; a program that failed without
 #      reporting a failed case (crash, leak, timeout) adds one failed case;
 #   b  each unit test program is one case (its cases were counted in a);
 #   c  each fuzz harness run is one case;
@@ -113,6 +114,11 @@ for line in lines:
 	f = sum(int(n) for n in re.findall(r"\[\s*FAILED\s*\]\s+(\d+) test", out))
 	if p == 0 and f == 0 and "[ RUN      ]" in out:
 		p = out.count("[       OK ]")  # died before its summary
+	if p == 0 and f == 0:
+		# Our own runners (test/integration) end with "N passed, N failed".
+		m = re.findall(r"^(\d+) passed, (\d+) failed$", out, re.M)
+		if m:
+			p, f = int(m[-1][0]), int(m[-1][1])
 	if p == 0 and f == 0:
 		if t.get("result") != "SKIP":
 			passed, failed = passed + ok, failed + (not ok)
