@@ -149,18 +149,25 @@ mgm_alert_all_but(struct mgm *m, int32_t except, enum mgm_cb_kind kind,
 			mgm_cb_to(m, (int32_t)i, kind, args);
 }
 
-static void
-mgm_join_alerts(struct mgm *m, struct mgm_sg *sg, int32_t client,
-		bool first_of_client)
+/* Callback arguments naming @sg: a wildcard is 0/0, an address /32. */
+static struct mgm_cb
+mgm_sg_cb_args(const struct mgm_sg *sg)
 {
-	struct mgm_cb a = {
+	return (struct mgm_cb){
 		.source = sg->source,
 		.source_mask = sg->source ? MGM_ADDR_HOST : 0,
 		.group = sg->group,
 		.group_mask = sg->group ? MGM_ADDR_HOST : 0,
-		.flag = 1,
 	};
+}
 
+static void
+mgm_join_alerts(struct mgm *m, struct mgm_sg *sg, int32_t client,
+		bool first_of_client)
+{
+	struct mgm_cb a = mgm_sg_cb_args(sg);
+
+	a.flag = 1; /* caused by a membership add */
 	if (sg->source != 0) {
 		int32_t owner;
 
@@ -188,15 +195,11 @@ static void
 mgm_prune_alerts(struct mgm *m, struct mgm_sg *sg, int32_t client,
 		 bool last_of_client, uint32_t ifindex, uint32_t nexthop)
 {
-	struct mgm_cb a = {
-		.source = sg->source,
-		.source_mask = sg->source ? MGM_ADDR_HOST : 0,
-		.group = sg->group,
-		.group_mask = sg->group ? MGM_ADDR_HOST : 0,
-		.ifindex = ifindex,
-		.nexthop = nexthop,
-		.flag = 1,
-	};
+	struct mgm_cb a = mgm_sg_cb_args(sg);
+
+	a.ifindex = ifindex;
+	a.nexthop = nexthop;
+	a.flag = 1; /* caused by a membership delete */
 
 	if (sg->source != 0) {
 		int32_t owner;
@@ -220,15 +223,10 @@ static void
 mgm_local_alert(struct mgm *m, const struct mgm_iface *ifc, int32_t client,
 		enum mgm_cb_kind kind, const struct mgm_sg *sg)
 {
-	struct mgm_cb a = {
-		.source = sg->source,
-		.source_mask = sg->source ? MGM_ADDR_HOST : 0,
-		.group = sg->group,
-		.group_mask = sg->group ? MGM_ADDR_HOST : 0,
-		.ifindex = ifc->ifindex,
-		.nexthop = ifc->nexthop,
-	};
+	struct mgm_cb a = mgm_sg_cb_args(sg);
 
+	a.ifindex = ifc->ifindex;
+	a.nexthop = ifc->nexthop;
 	/* Only IGMP's changes are echoed, and only to a routing co-owner. */
 	if (ifc->igmp != client || ifc->owner == MGM_NO_CLIENT)
 		return;
