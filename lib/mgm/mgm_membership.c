@@ -84,7 +84,7 @@ static void
 mgm_sg_clients_free(struct mgm_sg *sg)
 {
 	if (sg->clients != sg->inl)
-		mgm_sg_clients_free(sg);
+		free(sg->clients);
 }
 
 static struct mgm_sg_client *
