@@ -20,7 +20,7 @@
 
 #include "app.h"
 
-RTE_LOG_REGISTER_DEFAULT(app_logtype, INFO);
+RTE_LOG_REGISTER(app_logtype, mcastfwd.app, INFO);
 
 static void
 usage(FILE *f)
@@ -162,9 +162,8 @@ main(int argc, char **argv)
 		ctl_config_free(app.cfg);
 		return 1;
 	}
-	rte_log_set_level(app_logtype, (uint32_t)app.log_level);
-	rte_log_set_level_pattern("lib.mfib*", (uint32_t)app.log_level);
-	rte_log_set_level_pattern("lib.fwd*", (uint32_t)app.log_level);
+	/* --log-level applies to every mcastfwd.* log type (app, mfib, fwd). */
+	rte_log_set_level_pattern("mcastfwd.*", (uint32_t)app.log_level);
 
 	if (app_ports_resolve(&app) != 0 || app_place_workers(&app) != 0 ||
 	    app_setup_fastpath(&app) != 0 || app_ports_start(&app) != 0 ||
