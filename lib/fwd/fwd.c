@@ -101,11 +101,20 @@ fwd_worker_create(const struct fwd_worker_conf *conf)
 		rte_errno = EINVAL;
 		return NULL;
 	}
-	rc = fwd_tx_init(w, socket);
+	/* Only an RCU reader may keep entry pointers between bursts (the
+	 * control thread's forwarder is the writer: it frees entries). */
+	if (conf->is_reader) {
+		w->fc = rte_zmalloc_socket("fwd_flow_cache",
+		                           FWD_FC_SLOTS * sizeof(*w->fc),
+		                           RTE_CACHE_LINE_SIZE, socket);
+		w->fc_epoch = 1;
+	}
+	rc = conf->is_reader && w->fc == NULL ? -ENOMEM : fwd_tx_init(w, socket);
 	if (rc == 0)
 		rc = fwd_punt_init(w);
 	if (rc < 0) {
 		fwd_tx_fini(w);
+		rte_free(w->fc);
 		rte_free(w);
 		rte_errno = -rc;
 		return NULL;
@@ -123,6 +132,7 @@ fwd_worker_destroy(struct fwd_worker *w)
 		return;
 	fwd_worker_flush(w);
 	fwd_tx_fini(w);
+	rte_free(w->fc);
 	rte_free(w);
 }
 

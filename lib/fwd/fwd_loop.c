@@ -72,17 +72,53 @@ fwd_process_chunk(struct fwd_worker *w, uint16_t port, struct rte_mbuf **pkts,
 
 	k = fwd_parse_burst(w, port, pkts, n, p);
 	if (k > 0) {
-		for (i = 0; i < k; i++) {
-			mfib_key_make(&key[i], p[i].ip->src_addr,
-			              p[i].ip->dst_addr);
-			kp[i] = &key[i];
-		}
-		rte_hash_lookup_bulk_data(w->hash, kp, k, &hits, data);
+		uint16_t look[FWD_BURST], n_look = 0;
 
-		/* Second pass for the misses only: (*,G). */
+		/* Flow cache first; rte_hash (in bulk) for what it lacks. */
 		for (i = 0; i < k; i++) {
-			if (!(hits & (1ULL << i)))
-				miss[n_miss++] = i;
+			uint32_t src = p[i].ip->src_addr, grp = p[i].ip->dst_addr;
+
+			if (w->fc != NULL) {
+				const struct fwd_fc_slot *c = fwd_fc_slot(
+				        w->fc, fwd_fc_key(src, grp));
+
+				if (c->key == fwd_fc_key(src, grp) &&
+				    c->epoch == w->fc_epoch &&
+				    !__atomic_load_n(&c->e->retired,
+				                     __ATOMIC_ACQUIRE)) {
+					data[i] = (void *)(uintptr_t)c->e;
+					continue;
+				}
+			}
+			mfib_key_make(&key[n_look], src, grp);
+			kp[n_look] = &key[n_look];
+			look[n_look++] = i;
+		}
+		if (n_look > 0) {
+			void *found[FWD_BURST];
+
+			rte_hash_lookup_bulk_data(w->hash, kp, n_look, &hits,
+			                          found);
+			for (i = 0; i < n_look; i++) {
+				uint16_t j = look[i];
+
+				if (!(hits & (1ULL << i))) {
+					data[j] = NULL;
+					miss[n_miss++] = j;
+					continue;
+				}
+				data[j] = found[i];
+				if (w->fc != NULL) {
+					struct fwd_fc_slot *c = fwd_fc_slot(
+					        w->fc, fwd_fc_key(key[i].src,
+					                          key[i].grp));
+
+					c->key = fwd_fc_key(key[i].src,
+					                    key[i].grp);
+					c->epoch = w->fc_epoch;
+					c->e = found[i];
+				}
+			}
 		}
 		if (n_miss > 0) {
 			void *data2[FWD_BURST];
@@ -153,8 +189,14 @@ fwd_worker_main(void *arg)
 		now = rte_rdtsc();
 		if (got == 0 || now - w->last_flush >= w->drain_tsc)
 			fwd_worker_flush(w);
-		if (c->is_reader)
+		/* Quiescent only now and then: the report empties the flow
+		 * cache, whose pointers are references held across bursts. */
+		if (c->is_reader &&
+		    (got == 0 || ++w->qs_loops >= FWD_QS_LOOPS)) {
+			w->qs_loops = 0;
+			w->fc_epoch++;
 			mfib_quiescent(w->rcu, c->reader_id);
+		}
 	}
 	fwd_worker_flush(w);
 	if (c->is_reader)

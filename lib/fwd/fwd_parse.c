@@ -6,6 +6,8 @@
  * punted; nothing past this stage looks at a malformed header.
  */
 
+#include <string.h>
+
 #include <rte_prefetch.h>
 
 #include "fwd_private.h"
@@ -21,6 +23,25 @@ enum fwd_parse_verdict {
 	FWD_PARSE_LOOKUP, /* multicast to look up */
 	FWD_PARSE_DONE,   /* dropped or punted, and counted */
 };
+
+/* Does the header (checksum included) sum to all ones?  The common
+ * 20-byte header is summed as five 32-bit words (one's complement sums do
+ * not care how the words are cut), options take the generic path. */
+static inline bool
+fwd_ipv4_csum_ok(const struct rte_ipv4_hdr *ip, uint32_t ihl)
+{
+	uint32_t w[5];
+	uint64_t s;
+
+	if (unlikely(ihl != sizeof(*ip)))
+		return rte_raw_cksum(ip, ihl) == 0xffff;
+	memcpy(w, ip, sizeof(w)); /* 2-byte aligned after Ethernet */
+	s = (uint64_t)w[0] + w[1] + w[2] + w[3] + w[4];
+	s = (s & 0xffff) + ((s >> 16) & 0xffff) + ((s >> 32) & 0xffff);
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	return s == 0xffff;
+}
 
 static inline uint32_t
 fwd_rx_ifindex(struct fwd_worker *w, uint16_t port, uint16_t vlan)
@@ -101,7 +122,7 @@ fwd_parse_one(struct fwd_worker *w, uint16_t port, struct rte_mbuf *m,
 		goto drop;
 	}
 	/* Summing a valid header, checksum included, gives all ones. */
-	if (unlikely(rte_raw_cksum(ip, ihl) != 0xffff)) {
+	if (unlikely(!fwd_ipv4_csum_ok(ip, ihl))) {
 		st->drop_bad_csum++;
 		goto drop;
 	}

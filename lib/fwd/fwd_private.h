@@ -30,6 +30,42 @@ extern int fwd_logtype;
  * thin flow mixed into a busy port does not wait for a full burst. */
 #define FWD_DRAIN_US 100
 
+/* Reported quiescent (and the flow cache emptied) at least every this many
+ * loop iterations while traffic flows, and at every idle iteration: bounds
+ * how long a retired entry waits to be freed (~8k packets). */
+#define FWD_QS_LOOPS 256
+
+/*
+ * Flow cache: a direct-mapped table of (S,G) → entry in front of rte_hash,
+ * private to one worker.  A cached pointer is an RCU reference held across
+ * bursts: the cache is emptied (its epoch bumped) whenever the worker
+ * reports a quiescent state, so no pointer outlives the grace period that
+ * protects it; an entry the writer has replaced or deleted meanwhile is
+ * marked retired and looked up again.  Only exact (S,G) hits are cached: a
+ * later (S,G) entry must win over a cached (*,G) fallback at once.
+ */
+#define FWD_FC_BITS 12
+#define FWD_FC_SLOTS (1u << FWD_FC_BITS)
+
+struct fwd_fc_slot {
+	uint64_t key;                /* group << 32 | source */
+	uint64_t epoch;              /* 0 = never filled; 64 bits never wrap */
+	const struct mfib_entry *e;
+};
+
+static inline uint64_t
+fwd_fc_key(uint32_t src, uint32_t grp)
+{
+	return (uint64_t)grp << 32 | src;
+}
+
+static inline struct fwd_fc_slot *
+fwd_fc_slot(struct fwd_fc_slot *fc, uint64_t key)
+{
+	/* Fibonacci hashing: one multiply spreads sources and groups. */
+	return &fc[(key * UINT64_C(0x9E3779B97F4A7C15)) >> (64 - FWD_FC_BITS)];
+}
+
 /* What the parse stage hands to the lookup stage for one packet. */
 struct fwd_pkt {
 	struct rte_mbuf *m;
@@ -74,6 +110,12 @@ struct fwd_worker {
 	uint32_t rx_cache_ifindex; /* 0 = cache empty */
 
 	uint64_t last_flush;
+	uint32_t qs_loops;        /* loop iterations since the last report */
+
+	/* flow cache (NULL when the worker is not an RCU reader) */
+	uint64_t fc_epoch;
+	struct fwd_fc_slot *fc;
+
 	struct fwd_worker_conf conf;
 };
 

@@ -54,14 +54,13 @@ fwd_l2_write(uint8_t *d, const struct mfib_oif *o,
 static inline void
 fwd_group_mac(rte_be32_t grp, struct rte_ether_addr *mac)
 {
-	uint32_t g = rte_be_to_cpu_32(grp);
+	/* 01:00:5e, then the low 23 bits of the group (RFC 1112 6.4): one
+	 * 16-bit and one 32-bit store, in network order throughout. */
+	const uint16_t hi = RTE_BE16(0x0100);
+	uint32_t lo = RTE_BE32(0x5e000000) | (grp & RTE_BE32(0x007fffff));
 
-	mac->addr_bytes[0] = 0x01;
-	mac->addr_bytes[1] = 0x00;
-	mac->addr_bytes[2] = 0x5e;
-	mac->addr_bytes[3] = (g >> 16) & 0x7f;
-	mac->addr_bytes[4] = (g >> 8) & 0xff;
-	mac->addr_bytes[5] = g & 0xff;
+	memcpy(&mac->addr_bytes[0], &hi, sizeof(hi));
+	memcpy(&mac->addr_bytes[2], &lo, sizeof(lo));
 }
 
 /* Small frame: new mbuf @p c gets the output's L2 header and the whole
@@ -147,15 +146,76 @@ fwd_rewrite_in_place(const struct fwd_pkt *p, const struct mfib_oif *o,
 	return true;
 }
 
-void
-fwd_replicate(struct fwd_worker *w, const struct fwd_pkt *p,
-              const struct mfib_entry *e)
+/* Can @p o take a copy of @p p?  Counts the reason when it cannot. */
+static inline bool
+fwd_oif_ok(struct fwd_worker *w, const struct fwd_pkt *p,
+           const struct mfib_oif *o, uint8_t ttl, bool df)
+{
+	struct mfib_oif_ctr *oc = &w->octr[o->ctr_id];
+
+	if (o->ifindex == p->ifindex)
+		return false; /* never back out the arrival iface */
+	if (ttl <= o->ttl_threshold) {
+		oc->ttl_too_low++;
+		return false;
+	}
+	if (p->ip_len > o->mtu) {
+		/* no fragmentation in this version */
+		if (df)
+			oc->frag_needed++;
+		else
+			oc->out_discards++;
+		return false;
+	}
+	if (unlikely(o->port >= RTE_MAX_ETHPORTS || w->txb[o->port] == NULL)) {
+		/* this worker has no tx queue there */
+		oc->out_discards++;
+		return false;
+	}
+	return true;
+}
+
+static inline bool
+fwd_df(const struct rte_ipv4_hdr *ip)
+{
+	return (ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_DF_FLAG)) != 0;
+}
+
+/* TTL and checksum: once per packet, in the received header, which every
+ * copy duplicates and no clone references. */
+static inline void
+fwd_ttl_dec(struct rte_ipv4_hdr *ip, uint8_t ttl)
+{
+	ip->time_to_live = ttl - 1;
+	ip->hdr_checksum = fwd_csum_ttl_dec(ip->hdr_checksum);
+}
+
+/* The last (or only) copy: the received mbuf itself. */
+static inline void
+fwd_send_in_place(struct fwd_worker *w, const struct fwd_pkt *p,
+                  const struct mfib_oif *o, const struct rte_ether_addr *gmac)
+{
+	if (unlikely(!fwd_rewrite_in_place(p, o, gmac))) {
+		/* no headroom for the tag */
+		w->octr[o->ctr_id].out_discards++;
+		w->stats.drop_no_mbuf++;
+		rte_pktmbuf_free(p->m);
+		return;
+	}
+	w->octr[o->ctr_id].out_pkts++;
+	fwd_tx(w, o->port, p->m);
+}
+
+/* Two or more outputs: copies first, the received mbuf last.  Kept out of
+ * line: its arrays would weigh on the single-output path. */
+static __rte_noinline void
+fwd_replicate_many(struct fwd_worker *w, const struct fwd_pkt *p,
+                   const struct mfib_entry *e)
 {
 	struct rte_mbuf *m = p->m;
 	struct rte_ipv4_hdr *ip = p->ip;
-	struct mfib_oif_ctr *octr = w->octr;
 	uint8_t ttl = ip->time_to_live;
-	bool df = (ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_DF_FLAG)) != 0;
+	bool df = fwd_df(ip);
 	bool small = m->pkt_len <= FWD_COPY_MAX && m->nb_segs == 1;
 	uint8_t sel[MFIB_MAX_OIF];
 	struct rte_mbuf *cp[MFIB_MAX_OIF];
@@ -163,38 +223,14 @@ fwd_replicate(struct fwd_worker *w, const struct fwd_pkt *p,
 	const struct mfib_oif *o;
 	unsigned int i, n = 0;
 
-	for (i = 0; i < e->n_oif && i < MFIB_MAX_OIF; i++) {
-		o = &e->oif[i];
-		if (o->ifindex == p->ifindex)
-			continue; /* never back out the arrival iface */
-		if (ttl <= o->ttl_threshold) {
-			octr[o->ctr_id].ttl_too_low++;
-			continue;
-		}
-		if (p->ip_len > o->mtu) {
-			/* no fragmentation in this version */
-			if (df)
-				octr[o->ctr_id].frag_needed++;
-			else
-				octr[o->ctr_id].out_discards++;
-			continue;
-		}
-		if (unlikely(o->port >= RTE_MAX_ETHPORTS ||
-		             w->txb[o->port] == NULL)) {
-			/* this worker has no tx queue there */
-			octr[o->ctr_id].out_discards++;
-			continue;
-		}
-		sel[n++] = (uint8_t)i;
-	}
+	for (i = 0; i < e->n_oif && i < MFIB_MAX_OIF; i++)
+		if (fwd_oif_ok(w, p, &e->oif[i], ttl, df))
+			sel[n++] = (uint8_t)i;
 	if (n == 0) {
 		rte_pktmbuf_free(m);
 		return;
 	}
-
-	/* Once for all copies; it is header, never shared payload. */
-	ip->time_to_live = ttl - 1;
-	ip->hdr_checksum = fwd_csum_ttl_dec(ip->hdr_checksum);
+	fwd_ttl_dec(ip, ttl);
 	fwd_group_mac(ip->dst_addr, &gmac);
 
 	/* One mempool operation for every copy's first mbuf; when the pool
@@ -212,22 +248,35 @@ fwd_replicate(struct fwd_worker *w, const struct fwd_pkt *p,
 			c = small ? fwd_copy_whole(c, p, o, &gmac) :
 			            fwd_copy_indirect(w, c, p, o, &gmac);
 		if (unlikely(c == NULL)) {
-			octr[o->ctr_id].out_discards++;
+			w->octr[o->ctr_id].out_discards++;
 			w->stats.drop_no_mbuf++;
 			continue;
 		}
-		octr[o->ctr_id].out_pkts++;
+		w->octr[o->ctr_id].out_pkts++;
 		fwd_tx(w, o->port, c);
 	}
+	fwd_send_in_place(w, p, &e->oif[sel[n - 1]], &gmac);
+}
 
-	o = &e->oif[sel[n - 1]];
-	if (unlikely(!fwd_rewrite_in_place(p, o, &gmac))) {
-		/* no headroom for the tag */
-		octr[o->ctr_id].out_discards++;
-		w->stats.drop_no_mbuf++;
-		rte_pktmbuf_free(m);
+void
+fwd_replicate(struct fwd_worker *w, const struct fwd_pkt *p,
+              const struct mfib_entry *e)
+{
+	const struct mfib_oif *o = &e->oif[0];
+	struct rte_ether_addr gmac;
+	uint8_t ttl;
+
+	if (e->n_oif != 1) {
+		fwd_replicate_many(w, p, e);
 		return;
 	}
-	octr[o->ctr_id].out_pkts++;
-	fwd_tx(w, o->port, m);
+	/* One output: the common case of a distribution tree's leaves. */
+	ttl = p->ip->time_to_live;
+	if (!fwd_oif_ok(w, p, o, ttl, fwd_df(p->ip))) {
+		rte_pktmbuf_free(p->m);
+		return;
+	}
+	fwd_ttl_dec(p->ip, ttl);
+	fwd_group_mac(p->ip->dst_addr, &gmac);
+	fwd_send_in_place(w, p, o, &gmac);
 }

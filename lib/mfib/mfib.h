@@ -98,13 +98,17 @@ struct mfib_oif {
 	uint32_t ctr_id;             /**< per-output counter id */
 };
 
-/** An immutable published entry. */
+/** An immutable published entry.  The one field that changes is
+ *  `retired`: the writer sets it (release) once the entry has been replaced
+ *  or deleted in the hash, before the grace period that frees it starts.  A
+ *  reader that kept the pointer (lib/fwd's per-worker flow cache, emptied
+ *  at every quiescent report) sees it and looks the key up again. */
 struct mfib_entry {
 	uint32_t id;                 /**< stable entry counter id */
 	uint32_t iif;                /**< incoming ifindex (RPF) */
 	uint16_t flags;              /**< MFIB_F_* */
 	uint16_t n_oif;
-	uint32_t rsvd;
+	uint32_t retired;            /**< 0 while published */
 	struct mfib_oif oif[];
 };
 

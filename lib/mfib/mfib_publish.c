@@ -211,6 +211,9 @@ mfib_retire_room(struct mfib *t)
 static void
 mfib_retire(struct mfib *t, const struct mfib_retire *r)
 {
+	/* The hash no longer leads to it: tell readers that cached it (after
+	 * the hash update, so one that sees the flag finds the new state). */
+	__atomic_store_n(&r->entry->retired, 1, __ATOMIC_RELEASE);
 	/* Counted first: the enqueue may reclaim, and the callback
 	 * decrements. */
 	t->n_pending++;
