@@ -61,6 +61,8 @@ struct app_ctl_counters {
 	uint64_t igmp;
 	uint64_t linklocal;
 	uint64_t link_changes;
+	uint64_t churn_updates;  /* --churn-rate publications done */
+	uint64_t churn_errors;
 };
 
 struct app {
@@ -69,6 +71,8 @@ struct app {
 	const char *stats_file;
 	unsigned int stats_interval;
 	int log_level;
+	uint32_t churn_rate;      /* --churn-rate: updates/s, 0 = off */
+	uint32_t churn_entries;   /* --churn-entries: size of the churn set */
 
 	struct ctl_config *cfg;
 
@@ -107,6 +111,10 @@ void app_signals_install(void);
 bool app_quit_requested(void);
 void app_control_loop(struct app *a);
 void app_drain_punts(struct app *a);
+
+/* app_churn.c */
+int app_churn_start(struct app *a);
+void app_churn_run(struct app *a, uint64_t now_tsc);
 
 /* app_stats.c */
 void app_stats_log_line(struct app *a);

@@ -146,6 +146,7 @@ app_control_loop(struct app *a)
 		unsigned int n = app_poll_punts(a);
 
 		now = rte_get_timer_cycles();
+		app_churn_run(a, now);
 		if (now >= next_timer) {
 			mgm_run_timers(a->mgm);
 			mfib_reclaim(a->mfib);
@@ -161,7 +162,7 @@ app_control_loop(struct app *a)
 				app_stats_write_file(a);
 			next_stats = now + stats_tsc;
 		}
-		if (n == 0)
+		if (n == 0 && a->churn_rate == 0)
 			rte_delay_us_sleep(APP_IDLE_SLEEP_US);
 	}
 }

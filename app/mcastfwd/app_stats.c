@@ -119,7 +119,7 @@ app_json_control(struct app *a)
 	struct mgm_counters mc = {0};
 
 	mgm_get_counters(a->mgm, &mc);
-	return json_pack(
+	json_t *o = json_pack(
 		"{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:i, s:i, s:I, s:I, s:I, s:I, s:i, s:I}",
 		"punts", (json_int_t)a->ctr.punts,
 		"misses", (json_int_t)a->ctr.misses,
@@ -137,6 +137,12 @@ app_json_control(struct app *a)
 		"fwd_errors", (json_int_t)mc.fwd_errors,
 		"memberships", (int)mc.memberships,
 		"fib_memory", (json_int_t)mfib_memory(a->mfib));
+
+	json_object_set_new(o, "churn_updates",
+			    json_integer((json_int_t)a->ctr.churn_updates));
+	json_object_set_new(o, "churn_errors",
+			    json_integer((json_int_t)a->ctr.churn_errors));
+	return o;
 }
 
 /* One MIB_IPMCAST_MFE_STATS_EX record as JSON. */

@@ -34,6 +34,9 @@ usage(FILE *f)
 		"                       file every S seconds (0 = off)\n"
 		"  --stats-file PATH    write counters and MFEs as JSON there\n"
 		"                       (at each interval and at exit)\n"
+		"  --churn-rate N       benchmarking: republish N entries per\n"
+		"                       second from a reserved churn set\n"
+		"  --churn-entries K    size of that set (default 10000)\n"
 		"  --help               this text\n");
 }
 
@@ -66,6 +69,8 @@ parse_args(struct app *a, int argc, char **argv)
 		{"log-level", required_argument, NULL, 'l'},
 		{"stats-interval", required_argument, NULL, 'i'},
 		{"stats-file", required_argument, NULL, 's'},
+		{"churn-rate", required_argument, NULL, 'r'},
+		{"churn-entries", required_argument, NULL, 'e'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -74,6 +79,7 @@ parse_args(struct app *a, int argc, char **argv)
 	int c;
 
 	a->log_level = RTE_LOG_INFO;
+	a->churn_entries = 10000;
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -103,6 +109,22 @@ parse_args(struct app *a, int argc, char **argv)
 			break;
 		case 's':
 			a->stats_file = optarg;
+			break;
+		case 'r':
+		case 'e':
+			v = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || v < 0 ||
+			    v > 100000000) {
+				fprintf(stderr,
+					"mcastfwd: --%s: expected 0..100000000, got '%s'\n",
+					c == 'r' ? "churn-rate" : "churn-entries",
+					optarg);
+				return -1;
+			}
+			if (c == 'r')
+				a->churn_rate = (uint32_t)v;
+			else
+				a->churn_entries = (uint32_t)v;
 			break;
 		case 'h':
 			usage(stdout);
@@ -168,7 +190,7 @@ main(int argc, char **argv)
 	if (app_ports_resolve(&app) != 0 || app_place_workers(&app) != 0 ||
 	    app_setup_fastpath(&app) != 0 || app_ports_start(&app) != 0 ||
 	    app_setup_control_plane(&app) != 0 ||
-	    app_setup_workers(&app) != 0)
+	    app_setup_workers(&app) != 0 || app_churn_start(&app) != 0)
 		goto out;
 
 	app_signals_install();
