@@ -236,7 +236,7 @@ class Harness:
 
     def run(self, name, cfg, inputs, n_ports, workers=1, hold=0.0,
             expect_rx=None, config_text=None, stats_interval=1,
-            expect_start=True):
+            expect_start=True, app_args=()):
         """Run mcastfwd.
 
         inputs: {port: [frames]} or {port: [[frames q0], [frames q1]]}
@@ -247,7 +247,7 @@ class Harness:
         res.dir = d
         try:
             self._run(d, res, cfg, inputs, n_ports, workers, hold, expect_rx,
-                      config_text, stats_interval, expect_start)
+                      config_text, stats_interval, expect_start, app_args)
         finally:
             self.runs.append(res)
             if self.keep:
@@ -274,7 +274,7 @@ class Harness:
         return lines
 
     def _run(self, d, res, cfg, inputs, n_ports, workers, hold, expect_rx,
-             config_text, stats_interval, expect_start):
+             config_text, stats_interval, expect_start, app_args=()):
         cfg_path = os.path.join(d, "config.json")
         with open(cfg_path, "w") as f:
             if config_text is not None:
@@ -311,7 +311,8 @@ class Harness:
         lcores = LCORES_ONE if workers == 1 else LCORES_TWO
         cmd = [self.binary] + EAL_BASE + lcores + vdevs + [
             "--", "--config", cfg_path, "--stats-file", stats_path,
-            "--stats-interval", str(stats_interval), "--log-level", "info"]
+            "--stats-interval", str(stats_interval), "--log-level", "info"
+        ] + list(app_args)
         with open(os.path.join(d, "cmd.txt"), "w") as f:
             f.write(" ".join(cmd) + "\n")
         if self.verbose:
@@ -395,8 +396,11 @@ class Harness:
                 if st is not None:
                     last_mtime = mtime
                     rx = _rx_seen(st)
-                    # not "mfes": their expiry_cs counts down
-                    sig = json.dumps([st.get("workers"), st.get("control"),
+                    # not "mfes": their expiry_cs counts down; not the
+                    # --churn-rate counters: they never stop
+                    ctl = {k: v for k, v in (st.get("control") or {}).items()
+                           if not k.startswith("churn_")}
+                    sig = json.dumps([st.get("workers"), ctl,
                                       st.get("ports")], sort_keys=True)
                     if rx >= expect_rx and sig == last_sig:
                         same_writes += 1
@@ -917,6 +921,33 @@ def star_g_fallback(h):
     expect_silent(res, 0)
     need(res.worker("punt_miss") == 0, "punt_miss %d: (*,G) hits must not punt"
          % res.worker("punt_miss"))
+
+
+@scenario
+def churn_stable_flows(h):
+    """While the control thread republishes 50k entries/s (--churn-rate),
+    stable flows through static mroutes lose nothing and go nowhere else:
+    the fast path follows publications without disturbing other entries."""
+    cfg = config(std_interfaces(3),
+                 mroutes=[mroute("239.6.6.6", "in0", ["out1"], source="10.0.0.1"),
+                          mroute("239.6.6.7", "in0", ["out2", "out3"],
+                                 source="10.0.0.2")],
+                 limits=base_limits(max_entries=8192))
+    a = seq_frames(400, 1, src="10.0.0.1", dst="239.6.6.6")
+    b = seq_frames(400, 2, src="10.0.0.2", dst="239.6.6.7")
+    frames = interleave(a, b)
+    res = h.run("churn_stable_flows", cfg, {0: frames}, 4,
+                app_args=["--churn-rate", "50000", "--churn-entries", "2000"])
+    check_clean(res)
+    idx = index_inputs([frames])
+    expect_streams(res, 1, {1: 400}, idx)
+    expect_streams(res, 2, {2: 400}, idx)
+    expect_streams(res, 3, {2: 400}, idx)
+    expect_silent(res, 0)
+    ctl = res.stats.get("control", {})
+    need(ctl.get("churn_updates", 0) >= 10000 and ctl.get("churn_errors") == 0,
+         "churn: %s updates, %s errors; expected >= 10000 and 0"
+         % (ctl.get("churn_updates"), ctl.get("churn_errors")))
 
 
 @scenario
