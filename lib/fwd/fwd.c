@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <stdatomic.h>
+#include <string.h>
 
 #include <rte_errno.h>
 #include <rte_lcore.h>
@@ -69,8 +70,12 @@ fwd_worker_create(const struct fwd_worker_conf *conf)
 	int socket = SOCKET_ID_ANY;
 	int rc;
 
+	/* Copies are written into pool mbufs without a length check: their
+	 * data room must hold the largest one after the default headroom. */
 	if (conf == NULL || conf->mfib == NULL || conf->pool == NULL ||
-	    conf->n_rx > FWD_MAX_RX || conf->ctr_slot >= MFIB_MAX_LCORES) {
+	    conf->n_rx > FWD_MAX_RX || conf->ctr_slot >= MFIB_MAX_LCORES ||
+	    rte_pktmbuf_data_room_size(conf->pool) <
+	            RTE_PKTMBUF_HEADROOM + FWD_COPY_MAX + 64) {
 		rte_errno = EINVAL;
 		return NULL;
 	}
@@ -92,6 +97,18 @@ fwd_worker_create(const struct fwd_worker_conf *conf)
 		return NULL;
 	}
 	w->conf = *conf;
+	{
+		struct rte_mbuf tmpl = {
+			.data_off = RTE_PKTMBUF_HEADROOM,
+			.nb_segs = 1,
+			.port = RTE_MBUF_PORT_INVALID,
+		};
+
+		rte_mbuf_refcnt_set(&tmpl, 1);
+		memcpy(&w->rearm, &tmpl.rearm_data, sizeof(w->rearm));
+	}
+	for (unsigned int i = 0; i < RTE_DIM(w->rx_untagged); i++)
+		w->rx_untagged[i] = FWD_IFINDEX_UNKNOWN;
 	w->hash = mfib_hash(conf->mfib);
 	w->rcu = mfib_rcu(conf->mfib);
 	w->ectr = mfib_entry_ctrs(conf->mfib, conf->ctr_slot);

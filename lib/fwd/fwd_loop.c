@@ -27,34 +27,115 @@ fwd_miss(struct fwd_worker *w, const struct fwd_pkt *p)
 	rte_pktmbuf_free(p->m);
 }
 
-static inline void
-fwd_accept(struct fwd_worker *w, const struct fwd_pkt *p,
+/* Negative entry or RPF failure: count, and signal the control thread
+ * of the latter if the bucket allows. */
+static __rte_noinline void
+fwd_reject(struct fwd_worker *w, const struct fwd_pkt *p,
            const struct mfib_entry *e)
 {
 	struct mfib_entry_ctr *ec = &w->ectr[e->id];
 
-	if (unlikely(e->flags & MFIB_F_NEGATIVE)) {
+	if (e->flags & MFIB_F_NEGATIVE) {
 		ec->negative++;
 		w->stats.drop_negative++;
 		rte_pktmbuf_free(p->m);
 		return;
 	}
-	if (unlikely(!(e->flags & MFIB_F_ANY_IIF) && p->ifindex != e->iif)) {
-		ec->wrong_if++;
-		w->stats.drop_wrong_if++;
-		/* The signal shares the miss bucket: a looping flow must
-		 * not flood the control thread either. */
-		if (w->conf.punt != NULL && fwd_punt_token(w))
-			fwd_punt_stage(w, p->m, FWD_PUNT_WRONG_IF, p->l2_len,
-			               p->ifindex);
-		else
-			rte_pktmbuf_free(p->m);
+	ec->wrong_if++;
+	w->stats.drop_wrong_if++;
+	/* The signal shares the miss bucket: a looping flow must not flood
+	 * the control thread either. */
+	if (w->conf.punt != NULL && fwd_punt_token(w))
+		fwd_punt_stage(w, p->m, FWD_PUNT_WRONG_IF, p->l2_len,
+		               p->ifindex);
+	else
+		rte_pktmbuf_free(p->m);
+}
+
+static inline void
+fwd_accept(struct fwd_worker *w, const struct fwd_pkt *p,
+           const struct mfib_entry *e)
+{
+	struct mfib_entry_ctr *ec;
+
+	if (unlikely((e->flags & MFIB_F_NEGATIVE) ||
+	             (p->ifindex != e->iif && !(e->flags & MFIB_F_ANY_IIF)))) {
+		fwd_reject(w, p, e);
 		return;
 	}
+	ec = &w->ectr[e->id];
 	ec->in_pkts++;
 	ec->in_octets += p->ip_len;
 	w->stats.fwd_pkts++;
 	fwd_replicate(w, p, e);
+}
+
+/* The flow cache's entry for @p key, or NULL. */
+static inline const struct mfib_entry *
+fwd_fc_get(const struct fwd_worker *w, uint64_t key)
+{
+	const struct fwd_fc_slot *c = fwd_fc_slot(w->fc, key);
+
+	if (c->key != key || c->epoch != w->fc_epoch ||
+	    __atomic_load_n(&c->e->retired, __ATOMIC_ACQUIRE))
+		return NULL;
+	return c->e;
+}
+
+/* rte_hash, in bulk, for the packets the flow cache lacked (@p look):
+ * (S,G) first, then (*,G) for what that misses.  Fills @p e (NULL: no
+ * entry) and the cache. */
+static __rte_noinline void
+fwd_lookup(struct fwd_worker *w, const struct fwd_pkt *p,
+           const struct mfib_entry **e, const uint16_t *look, uint16_t n)
+{
+	struct mfib_key key[FWD_BURST];
+	const void *kp[FWD_BURST];
+	void *found[FWD_BURST];
+	uint16_t miss[FWD_BURST];
+	uint64_t hits = 0;
+	uint16_t i, n_miss = 0;
+
+	for (i = 0; i < n; i++) {
+		const struct rte_ipv4_hdr *ip = p[look[i]].ip;
+
+		mfib_key_make(&key[i], ip->src_addr, ip->dst_addr);
+		kp[i] = &key[i];
+	}
+	rte_hash_lookup_bulk_data(w->hash, kp, n, &hits, found);
+	for (i = 0; i < n; i++) {
+		uint16_t j = look[i];
+
+		if (!(hits & (1ULL << i))) {
+			e[j] = NULL;
+			miss[n_miss++] = j;
+			continue;
+		}
+		e[j] = found[i];
+		rte_prefetch0(found[i]);
+		if (w->fc != NULL) {
+			struct fwd_fc_slot *c = fwd_fc_slot(w->fc, p[j].key);
+
+			c->key = p[j].key;
+			c->epoch = w->fc_epoch;
+			c->e = found[i];
+		}
+	}
+	if (n_miss == 0)
+		return;
+	hits = 0;
+	for (i = 0; i < n_miss; i++) {
+		key[i].src = 0;
+		key[i].grp = p[miss[i]].ip->dst_addr;
+		kp[i] = &key[i];
+	}
+	rte_hash_lookup_bulk_data(w->hash, kp, n_miss, &hits, found);
+	for (i = 0; i < n_miss; i++) {
+		if (hits & (1ULL << i)) {
+			e[miss[i]] = found[i];
+			rte_prefetch0(found[i]);
+		}
+	}
 }
 
 /* At most FWD_BURST packets. */
@@ -63,90 +144,32 @@ fwd_process_chunk(struct fwd_worker *w, uint16_t port, struct rte_mbuf **pkts,
                   uint16_t n)
 {
 	struct fwd_pkt p[FWD_BURST];
-	struct mfib_key key[FWD_BURST];
-	const void *kp[FWD_BURST];
-	void *data[FWD_BURST];
-	uint16_t miss[FWD_BURST];
-	uint64_t hits = 0;
-	uint16_t i, k, n_miss = 0;
+	const struct mfib_entry *e[FWD_BURST];
+	uint16_t look[FWD_BURST];
+	uint16_t i, k, n_look = 0;
 
 	k = fwd_parse_burst(w, port, pkts, n, p);
-	if (k > 0) {
-		uint16_t look[FWD_BURST], n_look = 0;
-
-		/* Flow cache first; rte_hash (in bulk) for what it lacks. */
+	/* Flow cache first (the control thread's forwarder has none). */
+	if (likely(w->fc != NULL)) {
 		for (i = 0; i < k; i++) {
-			uint32_t src = p[i].ip->src_addr, grp = p[i].ip->dst_addr;
-
-			if (w->fc != NULL) {
-				const struct fwd_fc_slot *c = fwd_fc_slot(
-				        w->fc, fwd_fc_key(src, grp));
-
-				if (c->key == fwd_fc_key(src, grp) &&
-				    c->epoch == w->fc_epoch &&
-				    !__atomic_load_n(&c->e->retired,
-				                     __ATOMIC_ACQUIRE)) {
-					data[i] = (void *)(uintptr_t)c->e;
-					continue;
-				}
-			}
-			mfib_key_make(&key[n_look], src, grp);
-			kp[n_look] = &key[n_look];
+			e[i] = fwd_fc_get(w, p[i].key);
+			if (e[i] == NULL)
+				look[n_look++] = i;
+		}
+	} else {
+		for (i = 0; i < k; i++)
 			look[n_look++] = i;
-		}
-		if (n_look > 0) {
-			void *found[FWD_BURST];
-
-			rte_hash_lookup_bulk_data(w->hash, kp, n_look, &hits,
-			                          found);
-			for (i = 0; i < n_look; i++) {
-				uint16_t j = look[i];
-
-				if (!(hits & (1ULL << i))) {
-					data[j] = NULL;
-					miss[n_miss++] = j;
-					continue;
-				}
-				data[j] = found[i];
-				if (w->fc != NULL) {
-					struct fwd_fc_slot *c = fwd_fc_slot(
-					        w->fc, fwd_fc_key(key[i].src,
-					                          key[i].grp));
-
-					c->key = fwd_fc_key(key[i].src,
-					                    key[i].grp);
-					c->epoch = w->fc_epoch;
-					c->e = found[i];
-				}
-			}
-		}
-		if (n_miss > 0) {
-			void *data2[FWD_BURST];
-			uint64_t hits2 = 0;
-
-			for (i = 0; i < n_miss; i++) {
-				key[i].src = 0;
-				key[i].grp = p[miss[i]].ip->dst_addr;
-				kp[i] = &key[i];
-			}
-			rte_hash_lookup_bulk_data(w->hash, kp, n_miss, &hits2,
-			                          data2);
-			for (i = 0; i < n_miss; i++)
-				data[miss[i]] =
-				        (hits2 & (1ULL << i)) ? data2[i] : NULL;
-		}
-		for (i = 0; i < k; i++) {
-			if (data[i] != NULL)
-				rte_prefetch0(data[i]);
-		}
-		for (i = 0; i < k; i++) {
-			if (data[i] != NULL)
-				fwd_accept(w, &p[i], data[i]);
-			else
-				fwd_miss(w, &p[i]);
-		}
 	}
-	fwd_punt_flush(w);
+	if (n_look > 0)
+		fwd_lookup(w, p, e, look, n_look);
+	for (i = 0; i < k; i++) {
+		if (likely(e[i] != NULL))
+			fwd_accept(w, &p[i], e[i]);
+		else
+			fwd_miss(w, &p[i]);
+	}
+	if (w->n_punt > 0)
+		fwd_punt_flush(w);
 }
 
 void

@@ -161,9 +161,9 @@ fwd_parse_one(struct fwd_worker *w, uint16_t port, struct rte_mbuf *m,
 
 	p->m = m;
 	p->ip = ip;
+	p->key = fwd_fc_key(ip->src_addr, ip->dst_addr);
 	p->ifindex = ifindex;
 	p->l2_len = (uint16_t)l2;
-	p->l3_len = (uint16_t)ihl;
 	p->ip_len = (uint16_t)tot;
 	return FWD_PARSE_LOOKUP;
 
@@ -177,10 +177,78 @@ drop:
 	return FWD_PARSE_DONE;
 }
 
+/*
+ * The common frame, checked with a few loads and compares: untagged
+ * Ethernet, a 20-byte IPv4 header that sums right, a routable group (not
+ * 224.0.0.0/24, not IGMP), TTL above 1, the frame no longer than the
+ * first segment's headers say.  Anything else — or a frame this lane
+ * refuses for any reason — goes through fwd_parse_one(), which names the
+ * reason; the two must agree on what they accept.
+ */
+static inline bool
+fwd_parse_fast(struct rte_mbuf *m, uint32_t ifindex, struct fwd_pkt *p)
+{
+	uint8_t *d = rte_pktmbuf_mtod(m, uint8_t *);
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(d + RTE_ETHER_HDR_LEN);
+	uint32_t frame = RTE_ETHER_HDR_LEN, tot;
+	rte_be16_t et;
+
+	if (unlikely(m->data_len < RTE_ETHER_HDR_LEN + sizeof(*ip) ||
+	             (m->ol_flags & RTE_MBUF_F_RX_VLAN_STRIPPED)))
+		return false;
+	memcpy(&et, d + 2 * RTE_ETHER_ADDR_LEN, sizeof(et));
+	if (unlikely(et != RTE_BE16(RTE_ETHER_TYPE_IPV4) ||
+	             ip->version_ihl != RTE_IPV4_VHL_DEF))
+		return false;
+	tot = rte_be_to_cpu_16(ip->total_length);
+	frame += tot;
+	if (unlikely(tot < sizeof(*ip) || frame > m->pkt_len))
+		return false;
+	if (unlikely((ip->dst_addr & FWD_IPV4_MCAST_MASK) !=
+	                     FWD_IPV4_MCAST_NET ||
+	             (ip->dst_addr & FWD_IPV4_LOCAL_MASK) ==
+	                     FWD_IPV4_LOCAL_NET ||
+	             ip->next_proto_id == IPPROTO_IGMP ||
+	             ip->time_to_live <= 1))
+		return false;
+	if (unlikely(!fwd_ipv4_csum_ok(ip, sizeof(*ip))))
+		return false;
+	if (frame != m->pkt_len) {
+		/* Ethernet padding: the copies carry only the IP packet. */
+		if (m->nb_segs != 1)
+			return false;
+		m->data_len = (uint16_t)frame;
+		m->pkt_len = frame;
+	}
+	p->m = m;
+	p->ip = ip;
+	p->key = fwd_fc_key(ip->src_addr, ip->dst_addr);
+	p->ifindex = ifindex;
+	p->l2_len = RTE_ETHER_HDR_LEN;
+	p->ip_len = (uint16_t)tot;
+	return true;
+}
+
+/* The interface of untagged frames on @p port (0: none), looked up once
+ * per port: the interface table never changes under workers. */
+static inline uint32_t
+fwd_rx_untagged(struct fwd_worker *w, uint16_t port)
+{
+	uint32_t ifindex = w->rx_untagged[port];
+
+	if (unlikely(ifindex == FWD_IFINDEX_UNKNOWN)) {
+		ifindex = mfib_iface_rx(w->conf.mfib, port, 0);
+		w->rx_untagged[port] = ifindex;
+	}
+	return ifindex;
+}
+
 uint16_t
 fwd_parse_burst(struct fwd_worker *w, uint16_t port, struct rte_mbuf **pkts,
                 uint16_t n, struct fwd_pkt *out)
 {
+	uint32_t ifindex = port < RTE_MAX_ETHPORTS ? fwd_rx_untagged(w, port) : 0;
+	uint64_t bytes = 0;
 	uint16_t i, k = 0;
 
 	for (i = 0; i < n && i < FWD_PREFETCH_AHEAD; i++)
@@ -191,10 +259,13 @@ fwd_parse_burst(struct fwd_worker *w, uint16_t port, struct rte_mbuf **pkts,
 		if (i + FWD_PREFETCH_AHEAD < n)
 			rte_prefetch0(rte_pktmbuf_mtod(
 			        pkts[i + FWD_PREFETCH_AHEAD], void *));
-		w->stats.rx_pkts++;
-		w->stats.rx_bytes += m->pkt_len;
-		if (fwd_parse_one(w, port, m, &out[k]) == FWD_PARSE_LOOKUP)
+		bytes += m->pkt_len;
+		if (likely(ifindex != 0 && fwd_parse_fast(m, ifindex, &out[k])))
+			k++;
+		else if (fwd_parse_one(w, port, m, &out[k]) == FWD_PARSE_LOOKUP)
 			k++;
 	}
+	w->stats.rx_pkts += n;
+	w->stats.rx_bytes += bytes;
 	return k;
 }

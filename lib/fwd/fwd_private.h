@@ -66,15 +66,19 @@ fwd_fc_slot(struct fwd_fc_slot *fc, uint64_t key)
 	return &fc[(key * UINT64_C(0x9E3779B97F4A7C15)) >> (64 - FWD_FC_BITS)];
 }
 
-/* What the parse stage hands to the lookup stage for one packet. */
+/* What the parse stage hands to the lookup stage for one packet (32
+ * bytes: two per cache line). */
 struct fwd_pkt {
 	struct rte_mbuf *m;
 	struct rte_ipv4_hdr *ip;
+	uint64_t key;     /* fwd_fc_key(source, group) */
 	uint32_t ifindex; /* arrival interface */
 	uint16_t l2_len;  /* bytes before the IPv4 header */
-	uint16_t l3_len;  /* IPv4 header with options */
 	uint16_t ip_len;  /* IPv4 total length */
 };
+
+/* fwd_worker.rx_untagged[] before the port's first packet. */
+#define FWD_IFINDEX_UNKNOWN UINT32_MAX
 
 struct fwd_worker {
 	struct fwd_stats stats; /* first: written for every packet */
@@ -88,6 +92,7 @@ struct fwd_worker {
 	uint16_t tx_port[RTE_MAX_ETHPORTS]; /* ports with a tx buffer */
 	uint16_t n_tx_port;
 	uint64_t drain_tsc;
+	uint64_t rearm; /* rearm_data of a fresh one-segment mbuf */
 
 	/* punt token bucket, in TSC-cycle × rate credits: a token costs
 	 * tsc_hz credits and a cycle earns punt_rate, so no division runs
@@ -102,6 +107,10 @@ struct fwd_worker {
 	uint16_t n_punt;
 	uint8_t punt_reason[FWD_BURST];
 	struct rte_mbuf *punt_buf[FWD_BURST];
+
+	/* port → ifindex of its untagged frames (FWD_IFINDEX_UNKNOWN until
+	 * the first burst; 0 = none), for the fast lane of parsing */
+	uint32_t rx_untagged[RTE_MAX_ETHPORTS];
 
 	/* (port, VLAN) → ifindex of the last arrival: one burst rarely mixes
 	 * interfaces, and the interface table never changes under workers */

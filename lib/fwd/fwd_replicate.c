@@ -23,97 +23,91 @@
 
 #include "fwd_private.h"
 
-/* Bytes of Ethernet (+ 802.1Q) header an output needs. */
-static inline uint16_t
-fwd_l2_len(const struct mfib_oif *o)
-{
-	return o->vlan_tci ? sizeof(struct rte_ether_hdr) +
-	                             sizeof(struct rte_vlan_hdr) :
-	                     sizeof(struct rte_ether_hdr);
-}
-
+/* Write @p o's frame header (built with the entry) at @p d: two
+ * overlapping stores cover its 14 or 18 bytes. */
 static inline void
-fwd_l2_write(uint8_t *d, const struct mfib_oif *o,
-             const struct rte_ether_addr *group_mac)
+fwd_l2_put(uint8_t *d, const struct mfib_oif *o)
 {
-	struct rte_ether_hdr *eh = (struct rte_ether_hdr *)d;
-
-	rte_ether_addr_copy(o->use_nh_mac ? &o->nh_mac : group_mac,
-	                    &eh->dst_addr);
-	rte_ether_addr_copy(&o->src_mac, &eh->src_addr);
-	if (o->vlan_tci) {
-		struct rte_vlan_hdr *vh = (struct rte_vlan_hdr *)(eh + 1);
-
-		eh->ether_type = RTE_BE16(RTE_ETHER_TYPE_VLAN);
-		vh->vlan_tci = rte_cpu_to_be_16(o->vlan_tci);
-		vh->eth_proto = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+	if (likely(o->l2_len == RTE_ETHER_HDR_LEN)) {
+		memcpy(d, o->l2, 8);
+		memcpy(d + 6, o->l2 + 6, 8);
 	} else {
-		eh->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+		memcpy(d, o->l2, 16);
+		memcpy(d + 10, o->l2 + 10, 8);
 	}
 }
 
-/* RFC 1112: 01:00:5e + the low 23 bits of the group. */
+/* A copy's mbuf, fresh from the pool: only what a one-segment packet
+ * needs is written.  The pool hands out mbufs with next = NULL and
+ * nb_segs = 1 (the free path leaves them so), so this costs a handful of
+ * stores where rte_pktmbuf_reset() writes every field. */
 static inline void
-fwd_group_mac(rte_be32_t grp, struct rte_ether_addr *mac)
+fwd_mbuf_init(const struct fwd_worker *w, struct rte_mbuf *c, uint32_t len)
 {
-	/* 01:00:5e, then the low 23 bits of the group (RFC 1112 6.4): one
-	 * 16-bit and one 32-bit store, in network order throughout. */
-	const uint16_t hi = RTE_BE16(0x0100);
-	uint32_t lo = RTE_BE32(0x5e000000) | (grp & RTE_BE32(0x007fffff));
-
-	memcpy(&mac->addr_bytes[0], &hi, sizeof(hi));
-	memcpy(&mac->addr_bytes[2], &lo, sizeof(lo));
+	memcpy(&c->rearm_data, &w->rearm, sizeof(w->rearm));
+	c->ol_flags = 0;
+	c->packet_type = 0;
+	c->tx_offload = 0;
+	c->pkt_len = len;
+	c->data_len = (uint16_t)len;
 }
 
 /* Small frame: new mbuf @p c gets the output's L2 header and the whole
  * IP packet. */
-static struct rte_mbuf *
-fwd_copy_whole(struct rte_mbuf *c, const struct fwd_pkt *p,
-               const struct mfib_oif *o, const struct rte_ether_addr *gmac)
+static inline void
+fwd_copy_whole(const struct fwd_worker *w, struct rte_mbuf *c,
+               const struct fwd_pkt *p, const struct mfib_oif *o)
 {
-	uint16_t l2 = fwd_l2_len(o);
 	const uint8_t *s = (const uint8_t *)p->ip;
+	uint32_t span = RTE_MAX(64u, RTE_ALIGN_CEIL((uint32_t)p->ip_len, 16u));
 	uint8_t *d;
 
-	/* @c is fresh from rte_pktmbuf_alloc_bulk(): one segment, empty,
-	 * default headroom, far more room than FWD_COPY_MAX needs. */
+	/* @c is fresh from the pool: one segment, default headroom, far
+	 * more room than FWD_COPY_MAX needs. */
 	RTE_BUILD_BUG_ON(RTE_PKTMBUF_HEADROOM + 2 * FWD_COPY_MAX >
 	                 RTE_MBUF_DEFAULT_DATAROOM);
+	fwd_mbuf_init(w, c, o->l2_len + (uint32_t)p->ip_len);
 	d = rte_pktmbuf_mtod(c, uint8_t *);
-	c->data_len = (uint16_t)(l2 + p->ip_len);
-	c->pkt_len = c->data_len;
-	fwd_l2_write(d, o, gmac);
-	/* Whole 16-byte blocks: a few spare bytes past the packet (both are
-	 * mbuf data rooms, and small frames sit far from their end) cost
-	 * less than rte_memcpy's size dispatch. */
-	d += l2;
-	for (uint16_t off = 0; off < p->ip_len; off += 16)
-		memcpy(d + off, s + off, 16);
-	return c;
+	fwd_l2_put(d, o);
+	/* Whole 16-byte blocks, the first four unconditionally: spare bytes
+	 * past the packet (both are mbuf data rooms, checked to hold them)
+	 * cost less than rte_memcpy's size dispatch. */
+	d += o->l2_len;
+	if (likely(s + span <=
+	           (const uint8_t *)p->m->buf_addr + p->m->buf_len)) {
+		memcpy(d, s, 16);
+		memcpy(d + 16, s + 16, 16);
+		memcpy(d + 32, s + 32, 16);
+		memcpy(d + 48, s + 48, 16);
+		for (uint16_t off = 64; off < p->ip_len; off += 16)
+			memcpy(d + off, s + off, 16);
+	} else {
+		memcpy(d, s, p->ip_len);
+	}
 }
 
 /* Large frame: new header mbuf @p h chained to an indirect clone of the
  * bytes after the IP header. */
 static struct rte_mbuf *
 fwd_copy_indirect(struct fwd_worker *w, struct rte_mbuf *h,
-                  const struct fwd_pkt *p, const struct mfib_oif *o,
-                  const struct rte_ether_addr *gmac)
+                  const struct fwd_pkt *p, const struct mfib_oif *o)
 {
-	uint16_t l2 = fwd_l2_len(o);
+	uint16_t l2 = o->l2_len, l3 = rte_ipv4_hdr_len(p->ip);
 	struct rte_mbuf *pl;
 	uint8_t *d;
 
-	d = (uint8_t *)rte_pktmbuf_append(h, l2 + p->l3_len);
+	fwd_mbuf_init(w, h, 0);
+	d = (uint8_t *)rte_pktmbuf_append(h, l2 + l3);
 	if (unlikely(d == NULL))
 		goto fail_hdr;
-	fwd_l2_write(d, o, gmac);
-	rte_memcpy(d + l2, p->ip, p->l3_len);
+	fwd_l2_put(d, o);
+	rte_memcpy(d + l2, p->ip, l3);
 
 	pl = rte_pktmbuf_clone(p->m, w->conf.pool);
 	if (unlikely(pl == NULL))
 		goto fail_hdr;
 	/* Parsing guaranteed the headers sit in the first segment. */
-	rte_pktmbuf_adj(pl, p->l2_len + p->l3_len);
+	rte_pktmbuf_adj(pl, p->l2_len + l3);
 	if (pl->data_len == 0 && pl->next != NULL) {
 		/* The first segment held only headers: drop the empty
 		 * segment, some NICs reject zero-length descriptors. */
@@ -137,22 +131,23 @@ fail_hdr:
 	return NULL;
 }
 
-/* The received mbuf for its last output: swap its L2 header for the
- * output's, growing or shrinking it by the VLAN tag. */
-static bool
-fwd_rewrite_in_place(const struct fwd_pkt *p, const struct mfib_oif *o,
-                     const struct rte_ether_addr *gmac)
+/* The received mbuf for its last output: its L2 header becomes the
+ * output's, growing or shrinking by the VLAN tag. */
+static inline bool
+fwd_rewrite_in_place(const struct fwd_pkt *p, const struct mfib_oif *o)
 {
 	struct rte_mbuf *m = p->m;
-	uint16_t l2 = fwd_l2_len(o);
 
-	if (l2 > p->l2_len) {
-		if (rte_pktmbuf_prepend(m, l2 - p->l2_len) == NULL)
-			return false;
-	} else if (l2 < p->l2_len) {
-		rte_pktmbuf_adj(m, p->l2_len - l2);
+	if (unlikely(o->l2_len != p->l2_len)) {
+		if (o->l2_len > p->l2_len) {
+			if (rte_pktmbuf_prepend(m, o->l2_len - p->l2_len) ==
+			    NULL)
+				return false;
+		} else {
+			rte_pktmbuf_adj(m, p->l2_len - o->l2_len);
+		}
 	}
-	fwd_l2_write(rte_pktmbuf_mtod(m, uint8_t *), o, gmac);
+	fwd_l2_put(rte_pktmbuf_mtod(m, uint8_t *), o);
 	return true;
 }
 
@@ -203,9 +198,9 @@ fwd_ttl_dec(struct rte_ipv4_hdr *ip, uint8_t ttl)
 /* The last (or only) copy: the received mbuf itself. */
 static inline void
 fwd_send_in_place(struct fwd_worker *w, const struct fwd_pkt *p,
-                  const struct mfib_oif *o, const struct rte_ether_addr *gmac)
+                  const struct mfib_oif *o)
 {
-	if (unlikely(!fwd_rewrite_in_place(p, o, gmac))) {
+	if (unlikely(!fwd_rewrite_in_place(p, o))) {
 		/* no headroom for the tag */
 		w->octr[o->ctr_id].out_discards++;
 		w->stats.drop_no_mbuf++;
@@ -229,7 +224,6 @@ fwd_replicate_many(struct fwd_worker *w, const struct fwd_pkt *p,
 	bool small = m->pkt_len <= FWD_COPY_MAX && m->nb_segs == 1;
 	uint8_t sel[MFIB_MAX_OIF];
 	struct rte_mbuf *cp[MFIB_MAX_OIF];
-	struct rte_ether_addr gmac;
 	const struct mfib_oif *o;
 	unsigned int i, n = 0;
 
@@ -241,22 +235,25 @@ fwd_replicate_many(struct fwd_worker *w, const struct fwd_pkt *p,
 		return;
 	}
 	fwd_ttl_dec(ip, ttl);
-	fwd_group_mac(ip->dst_addr, &gmac);
 
-	/* One mempool operation for every copy's first mbuf; when the pool
-	 * runs low, get what can be had one by one. */
-	if (n > 1 &&
-	    unlikely(rte_pktmbuf_alloc_bulk(w->conf.pool, cp, n - 1) != 0)) {
+	/* One mempool operation for every copy's first mbuf (raw: each is
+	 * initialised as it is filled); when the pool runs low, get what
+	 * can be had one by one. */
+	if (n > 1 && unlikely(rte_mempool_get_bulk(w->conf.pool, (void **)cp,
+	                                           n - 1) != 0)) {
 		for (i = 0; i + 1 < n; i++)
-			cp[i] = rte_pktmbuf_alloc(w->conf.pool);
+			cp[i] = rte_mbuf_raw_alloc(w->conf.pool);
 	}
 	for (i = 0; i + 1 < n; i++) {
 		struct rte_mbuf *c = cp[i];
 
 		o = &e->oif[sel[i]];
-		if (likely(c != NULL))
-			c = small ? fwd_copy_whole(c, p, o, &gmac) :
-			            fwd_copy_indirect(w, c, p, o, &gmac);
+		if (likely(c != NULL)) {
+			if (small)
+				fwd_copy_whole(w, c, p, o);
+			else
+				c = fwd_copy_indirect(w, c, p, o);
+		}
 		if (unlikely(c == NULL)) {
 			w->octr[o->ctr_id].out_discards++;
 			w->stats.drop_no_mbuf++;
@@ -265,7 +262,7 @@ fwd_replicate_many(struct fwd_worker *w, const struct fwd_pkt *p,
 		w->octr[o->ctr_id].out_pkts++;
 		fwd_tx(w, o->port, c);
 	}
-	fwd_send_in_place(w, p, &e->oif[sel[n - 1]], &gmac);
+	fwd_send_in_place(w, p, &e->oif[sel[n - 1]]);
 }
 
 void
@@ -273,7 +270,6 @@ fwd_replicate(struct fwd_worker *w, const struct fwd_pkt *p,
               const struct mfib_entry *e)
 {
 	const struct mfib_oif *o = &e->oif[0];
-	struct rte_ether_addr gmac;
 	uint8_t ttl;
 
 	if (e->n_oif != 1) {
@@ -287,6 +283,5 @@ fwd_replicate(struct fwd_worker *w, const struct fwd_pkt *p,
 		return;
 	}
 	fwd_ttl_dec(p->ip, ttl);
-	fwd_group_mac(p->ip->dst_addr, &gmac);
-	fwd_send_in_place(w, p, o, &gmac);
+	fwd_send_in_place(w, p, o);
 }

@@ -18,7 +18,8 @@ extern int mfib_logtype;
 	rte_log(RTE_LOG_##level, mfib_logtype, "mfib: " fmt "\n", ##__VA_ARGS__)
 
 /* Entries with up to this many outputs come from the table's slab:
- * 16 + 4 * 28 = 128 bytes, two cache lines, no allocator header. */
+ * 16 + 4 * 32 = 144 bytes in a 192-byte slot (three cache lines; a
+ * one-output entry fits the first), no allocator header. */
 #define MFIB_SLAB_OIF 4
 #define MFIB_SLAB_SLOT                                                  \
 	RTE_ALIGN_CEIL(sizeof(struct mfib_entry) +                      \

@@ -116,6 +116,7 @@ mfib_publish_init(struct mfib *t)
 	uint32_t want = RTE_MAX(MFIB_DQ_MIN, t->max_entries / MFIB_DQ_DIVISOR);
 
 	RTE_BUILD_BUG_ON(sizeof(struct mfib_key) != 16);
+	RTE_BUILD_BUG_ON(sizeof(struct mfib_oif) != 32);
 	RTE_BUILD_BUG_ON(sizeof(struct mfib_retire) % 4 != 0);
 	RTE_BUILD_BUG_ON(MFIB_MAX_OIF > 64); /* oif_mask is 64 bits */
 
@@ -277,21 +278,48 @@ mfib_spec_check(const struct mfib *t, const struct mfib_spec *spec)
 	return 0;
 }
 
+/* The output's frame header (see struct mfib_oif). */
+static void
+mfib_oif_l2(struct mfib_oif *o, const struct mfib_iface *ifc, uint32_t grp)
+{
+	uint8_t *h = o->l2;
+	const uint8_t *g = (const uint8_t *)&grp; /* network order */
+
+	memset(o->l2, 0, sizeof(o->l2));
+	/* 01:00:5e, then the low 23 bits of the group (RFC 1112 6.4) */
+	h[0] = 0x01;
+	h[1] = 0x00;
+	h[2] = 0x5e;
+	h[3] = g[1] & 0x7f;
+	h[4] = g[2];
+	h[5] = g[3];
+	memcpy(h + RTE_ETHER_ADDR_LEN, &ifc->mac, RTE_ETHER_ADDR_LEN);
+	h += 2 * RTE_ETHER_ADDR_LEN;
+	if (ifc->vlan != 0) {
+		/* priority 0 */
+		*h++ = RTE_ETHER_TYPE_VLAN >> 8;
+		*h++ = RTE_ETHER_TYPE_VLAN & 0xff;
+		*h++ = (uint8_t)(ifc->vlan >> 8);
+		*h++ = (uint8_t)ifc->vlan;
+	}
+	*h++ = RTE_ETHER_TYPE_IPV4 >> 8;
+	*h++ = RTE_ETHER_TYPE_IPV4 & 0xff;
+	o->l2_len = (uint8_t)(h - o->l2);
+}
+
 static void
 mfib_oif_fill(struct mfib *t, struct mfib_oif *o, uint32_t ifindex,
-              uint32_t nexthop)
+              uint32_t grp, uint32_t nexthop)
 {
 	const struct mfib_iface *ifc = &t->iface[ifindex];
 
 	o->port = ifc->port;
-	o->vlan_tci = ifc->vlan; /* priority 0 */
 	o->mtu = ifc->mtu;
 	o->ttl_threshold = ifc->ttl_threshold;
-	o->src_mac = ifc->mac;
 	o->ifindex = ifindex;
 	/* No neighbour resolution yet: the group MAC reaches every
 	 * receiver on the link, including the next hop. */
-	o->use_nh_mac = 0;
+	mfib_oif_l2(o, ifc, grp);
 	if (nexthop != 0 && !t->nh_warned) {
 		t->nh_warned = true;
 		MFIB_LOG(WARNING,
@@ -364,7 +392,7 @@ mfib_set(struct mfib *t, const struct mfib_spec *spec)
 		uint32_t ifx = spec->oif_ifindex[keep[i]];
 		struct mfib_oif *o = &e->oif[i];
 
-		mfib_oif_fill(t, o, ifx,
+		mfib_oif_fill(t, o, ifx, spec->grp,
 		              spec->oif_nexthop != NULL ?
 		                      spec->oif_nexthop[keep[i]] :
 		                      0);

@@ -201,11 +201,18 @@ assert_oif_matches_iface(const struct mfib *t, const struct mfib_oif *o)
 
 	assert_non_null(ifc);
 	assert_int_equal(o->port, ifc->port);
-	assert_int_equal(o->vlan_tci, ifc->vlan);
+	assert_int_equal(mfib_oif_vlan(o), ifc->vlan);
+	assert_int_equal(o->l2_len, ifc->vlan ? 18 : 14);
 	assert_int_equal(o->mtu, ifc->mtu);
 	assert_int_equal(o->ttl_threshold, ifc->ttl_threshold);
-	assert_memory_equal(&o->src_mac, &ifc->mac, sizeof(ifc->mac));
-	assert_int_equal(o->use_nh_mac, 0);
+	assert_memory_equal(mfib_oif_src_mac(o), &ifc->mac, sizeof(ifc->mac));
+	/* the header ends with the IPv4 ethertype, after the tag if any */
+	assert_int_equal(o->l2[o->l2_len - 2], 0x08);
+	assert_int_equal(o->l2[o->l2_len - 1], 0x00);
+	if (ifc->vlan) {
+		assert_int_equal(o->l2[12], 0x81);
+		assert_int_equal(o->l2[13], 0x00);
+	}
 }
 
 static const uint32_t S1 = 0x0101010a; /* 10.1.1.1 */
@@ -338,7 +345,7 @@ test_set_then_lookup_returns_entry_with_outputs(void **state)
 	assert_int_equal(e->n_oif, 2);
 	assert_int_equal(e->oif[0].ifindex, 2);
 	assert_int_equal(e->oif[1].ifindex, 6);
-	assert_int_equal(e->oif[1].vlan_tci, 106);
+	assert_int_equal(mfib_oif_vlan(&e->oif[1]), 106);
 	assert_oif_matches_iface(t, &e->oif[0]);
 	assert_oif_matches_iface(t, &e->oif[1]);
 	assert_int_not_equal(e->oif[0].ctr_id, e->oif[1].ctr_id);
@@ -455,8 +462,12 @@ test_next_hop_output_is_sent_to_the_group_mac(void **state)
 
 	(void)state;
 	assert_int_equal(mfib_set(t, &spec), 0);
-	assert_int_equal(lookup(t, S1, G1)->oif[0].use_nh_mac, 0);
-	assert_int_equal(lookup(t, S1, G1)->oif[1].use_nh_mac, 0);
+	/* no neighbour resolution: both get the group MAC of 239.1.1.1 */
+	for (unsigned int i = 0; i < 2; i++)
+		assert_memory_equal(lookup(t, S1, G1)->oif[i].l2,
+		                    ((const uint8_t[]){ 0x01, 0x00, 0x5e, 0x01,
+		                                        0x01, 0x01 }),
+		                    6);
 	mfib_destroy(t);
 }
 
@@ -821,7 +832,7 @@ churn_entry_ok(const struct churn *c, unsigned int k,
 		const struct mfib_iface *ifc = mfib_iface_get(c->t, list[i]);
 
 		if (o->ifindex != list[i] || o->port != ifc->port ||
-		    o->vlan_tci != ifc->vlan || o->mtu != ifc->mtu)
+		    mfib_oif_vlan(o) != ifc->vlan || o->mtu != ifc->mtu)
 			return false;
 		if ((o->ifindex == 3 && o->ctr_id != c->ctr3[k]) ||
 		    (o->ifindex == 4 && o->ctr_id != c->ctr4[k]))
