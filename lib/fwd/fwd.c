@@ -107,8 +107,6 @@ fwd_worker_create(const struct fwd_worker_conf *conf)
 		rte_mbuf_refcnt_set(&tmpl, 1);
 		memcpy(&w->rearm, &tmpl.rearm_data, sizeof(w->rearm));
 	}
-	for (unsigned int i = 0; i < RTE_DIM(w->rx_untagged); i++)
-		w->rx_untagged[i] = FWD_IFINDEX_UNKNOWN;
 	w->hash = mfib_hash(conf->mfib);
 	w->rcu = mfib_rcu(conf->mfib);
 	w->ectr = mfib_entry_ctrs(conf->mfib, conf->ctr_slot);

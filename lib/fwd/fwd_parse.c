@@ -229,25 +229,12 @@ fwd_parse_fast(struct rte_mbuf *m, uint32_t ifindex, struct fwd_pkt *p)
 	return true;
 }
 
-/* The interface of untagged frames on @p port (0: none), looked up once
- * per port: the interface table never changes under workers. */
-static inline uint32_t
-fwd_rx_untagged(struct fwd_worker *w, uint16_t port)
-{
-	uint32_t ifindex = w->rx_untagged[port];
-
-	if (unlikely(ifindex == FWD_IFINDEX_UNKNOWN)) {
-		ifindex = mfib_iface_rx(w->conf.mfib, port, 0);
-		w->rx_untagged[port] = ifindex;
-	}
-	return ifindex;
-}
-
 uint16_t
 fwd_parse_burst(struct fwd_worker *w, uint16_t port, struct rte_mbuf **pkts,
                 uint16_t n, struct fwd_pkt *out)
 {
-	uint32_t ifindex = port < RTE_MAX_ETHPORTS ? fwd_rx_untagged(w, port) : 0;
+	/* Once per burst (interfaces may be added while workers run). */
+	uint32_t ifindex = mfib_iface_rx(w->conf.mfib, port, 0);
 	uint64_t bytes = 0;
 	uint16_t i, k = 0;
 

@@ -77,8 +77,6 @@ struct fwd_pkt {
 	uint16_t ip_len;  /* IPv4 total length */
 };
 
-/* fwd_worker.rx_untagged[] before the port's first packet. */
-#define FWD_IFINDEX_UNKNOWN UINT32_MAX
 
 struct fwd_worker {
 	struct fwd_stats stats; /* first: written for every packet */
@@ -107,10 +105,6 @@ struct fwd_worker {
 	uint16_t n_punt;
 	uint8_t punt_reason[FWD_BURST];
 	struct rte_mbuf *punt_buf[FWD_BURST];
-
-	/* port → ifindex of its untagged frames (FWD_IFINDEX_UNKNOWN until
-	 * the first burst; 0 = none), for the fast lane of parsing */
-	uint32_t rx_untagged[RTE_MAX_ETHPORTS];
 
 	/* (port, VLAN) → ifindex of the last arrival: one burst rarely mixes
 	 * interfaces, and the interface table never changes under workers */

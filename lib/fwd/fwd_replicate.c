@@ -52,38 +52,42 @@ fwd_mbuf_init(const struct fwd_worker *w, struct rte_mbuf *c, uint32_t len)
 	c->data_len = (uint16_t)len;
 }
 
+/* Can @p p be sent as whole copies?  Small and in one segment, and its
+ * buffer holds the 16-byte blocks fwd_copy_whole() reads past its end. */
+static inline bool
+fwd_copy_whole_ok(const struct fwd_pkt *p)
+{
+	const struct rte_mbuf *m = p->m;
+	const uint8_t *end = (const uint8_t *)p->ip +
+	                     RTE_MAX(64u, RTE_ALIGN_CEIL((uint32_t)p->ip_len, 16u));
+
+	return m->pkt_len <= FWD_COPY_MAX && m->nb_segs == 1 &&
+	       end <= (const uint8_t *)m->buf_addr + m->buf_len;
+}
+
 /* Small frame: new mbuf @p c gets the output's L2 header and the whole
- * IP packet. */
+ * IP packet (fwd_copy_whole_ok() said it may). */
 static inline void
 fwd_copy_whole(const struct fwd_worker *w, struct rte_mbuf *c,
                const struct fwd_pkt *p, const struct mfib_oif *o)
 {
 	const uint8_t *s = (const uint8_t *)p->ip;
-	uint32_t span = RTE_MAX(64u, RTE_ALIGN_CEIL((uint32_t)p->ip_len, 16u));
 	uint8_t *d;
 
 	/* @c is fresh from the pool: one segment, default headroom, far
-	 * more room than FWD_COPY_MAX needs. */
-	RTE_BUILD_BUG_ON(RTE_PKTMBUF_HEADROOM + 2 * FWD_COPY_MAX >
-	                 RTE_MBUF_DEFAULT_DATAROOM);
+	 * more room than FWD_COPY_MAX needs (fwd_worker_create checks). */
 	fwd_mbuf_init(w, c, o->l2_len + (uint32_t)p->ip_len);
 	d = rte_pktmbuf_mtod(c, uint8_t *);
 	fwd_l2_put(d, o);
 	/* Whole 16-byte blocks, the first four unconditionally: spare bytes
-	 * past the packet (both are mbuf data rooms, checked to hold them)
-	 * cost less than rte_memcpy's size dispatch. */
+	 * past the packet cost less than rte_memcpy's size dispatch. */
 	d += o->l2_len;
-	if (likely(s + span <=
-	           (const uint8_t *)p->m->buf_addr + p->m->buf_len)) {
-		memcpy(d, s, 16);
-		memcpy(d + 16, s + 16, 16);
-		memcpy(d + 32, s + 32, 16);
-		memcpy(d + 48, s + 48, 16);
-		for (uint16_t off = 64; off < p->ip_len; off += 16)
-			memcpy(d + off, s + off, 16);
-	} else {
-		memcpy(d, s, p->ip_len);
-	}
+	memcpy(d, s, 16);
+	memcpy(d + 16, s + 16, 16);
+	memcpy(d + 32, s + 32, 16);
+	memcpy(d + 48, s + 48, 16);
+	for (uint16_t off = 64; off < p->ip_len; off += 16)
+		memcpy(d + off, s + off, 16);
 }
 
 /* Large frame: new header mbuf @p h chained to an indirect clone of the
@@ -172,8 +176,9 @@ fwd_oif_ok(struct fwd_worker *w, const struct fwd_pkt *p,
 			oc->out_discards++;
 		return false;
 	}
-	if (unlikely(o->port >= RTE_MAX_ETHPORTS || w->txb[o->port] == NULL)) {
-		/* this worker has no tx queue there */
+	if (unlikely(w->txb[o->port] == NULL)) {
+		/* this worker has no tx queue there (mfib keeps ports below
+		 * RTE_MAX_ETHPORTS) */
 		oc->out_discards++;
 		return false;
 	}
@@ -211,6 +216,14 @@ fwd_send_in_place(struct fwd_worker *w, const struct fwd_pkt *p,
 	fwd_tx(w, o->port, p->m);
 }
 
+/* The selection "every output, in order". */
+static const uint8_t fwd_every_oif[MFIB_MAX_OIF] = {
+	0,  1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12, 13, 14, 15,
+	16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31,
+	32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47,
+	48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63,
+};
+
 /* Two or more outputs: copies first, the received mbuf last.  Kept out of
  * line: its arrays would weigh on the single-output path. */
 static __rte_noinline void
@@ -220,21 +233,33 @@ fwd_replicate_many(struct fwd_worker *w, const struct fwd_pkt *p,
 	struct rte_mbuf *m = p->m;
 	struct rte_ipv4_hdr *ip = p->ip;
 	uint8_t ttl = ip->time_to_live;
-	bool df = fwd_df(ip);
-	bool small = m->pkt_len <= FWD_COPY_MAX && m->nb_segs == 1;
-	uint8_t sel[MFIB_MAX_OIF];
+	uint8_t pick[MFIB_MAX_OIF];
+	const uint8_t *sel = fwd_every_oif;
 	struct rte_mbuf *cp[MFIB_MAX_OIF];
 	const struct mfib_oif *o;
 	unsigned int i, n = 0;
+	bool whole;
 
-	for (i = 0; i < e->n_oif && i < MFIB_MAX_OIF; i++)
-		if (fwd_oif_ok(w, p, &e->oif[i], ttl, df))
-			sel[n++] = (uint8_t)i;
-	if (n == 0) {
-		rte_pktmbuf_free(m);
-		return;
+	RTE_BUILD_BUG_ON(RTE_DIM(fwd_every_oif) != 64 || MFIB_MAX_OIF != 64);
+	if (likely(ttl > e->ttl_max && p->ip_len <= e->mtu_min &&
+	           !(e->flags & MFIB_F_ANY_IIF))) {
+		/* Every output takes it (RPF passed, so none is the arrival
+		 * interface: mfib leaves the iif out of the list). */
+		n = RTE_MIN(e->n_oif, (uint16_t)MFIB_MAX_OIF);
+	} else {
+		bool df = fwd_df(ip);
+
+		for (i = 0; i < e->n_oif && i < MFIB_MAX_OIF; i++)
+			if (fwd_oif_ok(w, p, &e->oif[i], ttl, df))
+				pick[n++] = (uint8_t)i;
+		if (n == 0) {
+			rte_pktmbuf_free(m);
+			return;
+		}
+		sel = pick;
 	}
 	fwd_ttl_dec(ip, ttl);
+	whole = fwd_copy_whole_ok(p);
 
 	/* One mempool operation for every copy's first mbuf (raw: each is
 	 * initialised as it is filled); when the pool runs low, get what
@@ -248,21 +273,35 @@ fwd_replicate_many(struct fwd_worker *w, const struct fwd_pkt *p,
 		struct rte_mbuf *c = cp[i];
 
 		o = &e->oif[sel[i]];
-		if (likely(c != NULL)) {
-			if (small)
+		if (unlikely(w->txb[o->port] == NULL)) {
+			/* this worker has no tx queue there */
+			if (c != NULL)
+				rte_mbuf_raw_free(c);
+			c = NULL;
+		} else if (likely(c != NULL)) {
+			if (likely(whole))
 				fwd_copy_whole(w, c, p, o);
 			else
 				c = fwd_copy_indirect(w, c, p, o);
+			if (unlikely(c == NULL))
+				w->stats.drop_no_mbuf++;
+		} else {
+			w->stats.drop_no_mbuf++;
 		}
 		if (unlikely(c == NULL)) {
 			w->octr[o->ctr_id].out_discards++;
-			w->stats.drop_no_mbuf++;
 			continue;
 		}
 		w->octr[o->ctr_id].out_pkts++;
 		fwd_tx(w, o->port, c);
 	}
-	fwd_send_in_place(w, p, &e->oif[sel[n - 1]]);
+	o = &e->oif[sel[n - 1]];
+	if (unlikely(w->txb[o->port] == NULL)) {
+		w->octr[o->ctr_id].out_discards++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	fwd_send_in_place(w, p, o);
 }
 
 void

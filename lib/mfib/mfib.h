@@ -126,9 +126,14 @@ mfib_oif_src_mac(const struct mfib_oif *o)
 struct mfib_entry {
 	uint32_t id;                 /**< stable entry counter id */
 	uint32_t iif;                /**< incoming ifindex (RPF) */
-	uint16_t flags;              /**< MFIB_F_* */
+	uint8_t flags;               /**< MFIB_F_* */
+	/** Largest ttl_threshold and smallest mtu of the outputs: a packet
+	 *  with a TTL above the one and a length within the other goes to
+	 *  every output without a check per output. */
+	uint8_t ttl_max;
 	uint16_t n_oif;
-	uint32_t retired;            /**< 0 while published */
+	uint16_t retired;            /**< 0 while published */
+	uint16_t mtu_min;
 	struct mfib_oif oif[];
 };
 

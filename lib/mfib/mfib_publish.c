@@ -117,6 +117,9 @@ mfib_publish_init(struct mfib *t)
 
 	RTE_BUILD_BUG_ON(sizeof(struct mfib_key) != 16);
 	RTE_BUILD_BUG_ON(sizeof(struct mfib_oif) != 32);
+	RTE_BUILD_BUG_ON(sizeof(struct mfib_entry) != 16);
+	RTE_BUILD_BUG_ON((MFIB_F_NEGATIVE | MFIB_F_STATIC | MFIB_F_ANY_IIF) >
+	                 UINT8_MAX); /* entry flags are 8 bits */
 	RTE_BUILD_BUG_ON(sizeof(struct mfib_retire) % 4 != 0);
 	RTE_BUILD_BUG_ON(MFIB_MAX_OIF > 64); /* oif_mask is 64 bits */
 
@@ -386,8 +389,10 @@ mfib_set(struct mfib *t, const struct mfib_spec *spec)
 		return -ENOSPC;
 	}
 	e->iif = spec->iif;
-	e->flags = (spec->flags & ~MFIB_F_NEGATIVE) |
-	           (n == 0 ? MFIB_F_NEGATIVE : 0);
+	e->flags = (uint8_t)((spec->flags & ~MFIB_F_NEGATIVE) |
+	                     (n == 0 ? MFIB_F_NEGATIVE : 0));
+	e->ttl_max = 0;
+	e->mtu_min = UINT16_MAX;
 	for (i = 0; i < n; i++) {
 		uint32_t ifx = spec->oif_ifindex[keep[i]];
 		struct mfib_oif *o = &e->oif[i];
@@ -396,6 +401,8 @@ mfib_set(struct mfib *t, const struct mfib_spec *spec)
 		              spec->oif_nexthop != NULL ?
 		                      spec->oif_nexthop[keep[i]] :
 		                      0);
+		e->ttl_max = RTE_MAX(e->ttl_max, o->ttl_threshold);
+		e->mtu_min = RTE_MIN(e->mtu_min, o->mtu);
 		o->ctr_id = old != NULL && t->old_mark[ifx] == g ?
 		                    t->old_ctr[ifx] :
 		                    mfib_id_get(t, mfib_oif_id_alloc);

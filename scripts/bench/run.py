@@ -20,6 +20,7 @@ import json
 import os
 import platform
 import re
+import shlex
 import shutil
 import signal
 import statistics
@@ -442,6 +443,7 @@ def mcastfwd_argv(env, c, pcap, cfg, prefix, infinite=True, extra=()):
     a = env.args
     argv = ([env.mcastfwd, "-l", "%d,%d" % (a.ctl_cpu, a.cpu)]
             + env.eal_mem(prefix, big=c.get("table", 0) >= 100000)
+            + shlex.split(a.mcastfwd_eal)
             + ["--no-pci", "--vdev",
                "net_pcap0,rx_pcap=%s%s,tx_pcap=/dev/null,tx_pcap=/dev/null"
                % (pcap, ",infinite_rx=1" if infinite else "")])
@@ -809,6 +811,9 @@ def main():
                          "mcastfwd)")
     ap.add_argument("--mcastfwd", default=os.path.join(
         ROOT, "build-perf", "app", "mcastfwd", "mcastfwd"))
+    ap.add_argument("--mcastfwd-eal", default="",
+                    help="extra EAL arguments for mcastfwd, e.g. "
+                         "'--mbuf-pool-ops-name stack'")
     ap.add_argument("--out", default=None,
                     help="results directory (default /tmp/mcastfwd-bench/"
                          "<date>)")
