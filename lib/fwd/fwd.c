@@ -120,7 +120,7 @@ fwd_worker_create(const struct fwd_worker_conf *conf)
 	 * control thread's forwarder is the writer: it frees entries). */
 	if (conf->is_reader) {
 		w->fc = rte_zmalloc_socket("fwd_flow_cache",
-		                           FWD_FC_SLOTS * sizeof(*w->fc),
+		                           FWD_FC_SETS * sizeof(*w->fc),
 		                           RTE_CACHE_LINE_SIZE, socket);
 		w->fc_epoch = 1;
 	}

@@ -74,12 +74,47 @@ fwd_accept(struct fwd_worker *w, const struct fwd_pkt *p,
 static inline const struct mfib_entry *
 fwd_fc_get(const struct fwd_worker *w, uint64_t key)
 {
-	const struct fwd_fc_slot *c = fwd_fc_slot(w->fc, key);
+	const struct fwd_fc_set *c = fwd_fc_set(w->fc, key);
+	const struct mfib_entry *e;
 
-	if (c->key != key || c->epoch != w->fc_epoch ||
-	    __atomic_load_n(&c->e->retired, __ATOMIC_ACQUIRE))
+	if (c->epoch != w->fc_epoch)
 		return NULL;
-	return c->e;
+	if (c->way[0].key == key)
+		e = c->way[0].e;
+	else if (c->way[1].key == key)
+		e = c->way[1].e;
+	else if (c->way[2].key == key)
+		e = c->way[2].e;
+	else
+		return NULL;
+	return __atomic_load_n(&e->retired, __ATOMIC_ACQUIRE) ? NULL : e;
+}
+
+/* Remember @p e for @p key, evicting the set's oldest way. */
+static inline void
+fwd_fc_put(struct fwd_worker *w, uint64_t key, const struct mfib_entry *e)
+{
+	struct fwd_fc_set *c = fwd_fc_set(w->fc, key);
+
+	RTE_BUILD_BUG_ON(FWD_FC_WAYS != 3);
+	if (c->epoch != w->fc_epoch) {
+		c->epoch = w->fc_epoch;
+		c->way[1].key = 0;
+		c->way[2].key = 0;
+	} else {
+		/* A flow's packets miss together within one burst: one way
+		 * each. */
+		for (unsigned int i = 0; i < FWD_FC_WAYS; i++) {
+			if (c->way[i].key == key) {
+				c->way[i].e = e;
+				return;
+			}
+		}
+		c->way[2] = c->way[1];
+		c->way[1] = c->way[0];
+	}
+	c->way[0].key = key;
+	c->way[0].e = e;
 }
 
 /* rte_hash, in bulk, for the packets the flow cache lacked (@p look):
@@ -113,13 +148,8 @@ fwd_lookup(struct fwd_worker *w, const struct fwd_pkt *p,
 		}
 		e[j] = found[i];
 		rte_prefetch0(found[i]);
-		if (w->fc != NULL) {
-			struct fwd_fc_slot *c = fwd_fc_slot(w->fc, p[j].key);
-
-			c->key = p[j].key;
-			c->epoch = w->fc_epoch;
-			c->e = found[i];
-		}
+		if (w->fc != NULL)
+			fwd_fc_put(w, p[j].key, found[i]);
 	}
 	if (n_miss == 0)
 		return;

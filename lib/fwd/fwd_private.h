@@ -36,22 +36,31 @@ extern int fwd_logtype;
 #define FWD_QS_LOOPS 256
 
 /*
- * Flow cache: a direct-mapped table of (S,G) → entry in front of rte_hash,
- * private to one worker.  A cached pointer is an RCU reference held across
- * bursts: the cache is emptied (its epoch bumped) whenever the worker
- * reports a quiescent state, so no pointer outlives the grace period that
- * protects it; an entry the writer has replaced or deleted meanwhile is
- * marked retired and looked up again.  Only exact (S,G) hits are cached: a
- * later (S,G) entry must win over a cached (*,G) fallback at once.
+ * Flow cache: a set-associative table of (S,G) → entry in front of
+ * rte_hash, private to one worker.  A cached pointer is an RCU reference
+ * held across bursts: the cache is emptied (its epoch bumped) whenever the
+ * worker reports a quiescent state, so no pointer outlives the grace
+ * period that protects it; an entry the writer has replaced or deleted
+ * meanwhile is marked retired and looked up again.  Only exact (S,G) hits
+ * are cached: a later (S,G) entry must win over a cached (*,G) fallback at
+ * once.
+ *
+ * One set is one cache line: its epoch (a set from an older epoch is
+ * empty) and three ways, newest first.  Three ways keep flows that hash
+ * alike from evicting each other: with 1k flows over a direct-mapped
+ * table of 4k slots, one flow in eight missed every time.
  */
-#define FWD_FC_BITS 12
-#define FWD_FC_SLOTS (1u << FWD_FC_BITS)
+#define FWD_FC_BITS 11
+#define FWD_FC_SETS (1u << FWD_FC_BITS)
+#define FWD_FC_WAYS 3
 
-struct fwd_fc_slot {
-	uint64_t key;                /* group << 32 | source */
+struct fwd_fc_set {
 	uint64_t epoch;              /* 0 = never filled; 64 bits never wrap */
-	const struct mfib_entry *e;
-};
+	struct {
+		uint64_t key;        /* group << 32 | source; 0 = empty */
+		const struct mfib_entry *e;
+	} way[FWD_FC_WAYS];
+} __rte_cache_aligned;
 
 static inline uint64_t
 fwd_fc_key(uint32_t src, uint32_t grp)
@@ -59,8 +68,8 @@ fwd_fc_key(uint32_t src, uint32_t grp)
 	return (uint64_t)grp << 32 | src;
 }
 
-static inline struct fwd_fc_slot *
-fwd_fc_slot(struct fwd_fc_slot *fc, uint64_t key)
+static inline struct fwd_fc_set *
+fwd_fc_set(struct fwd_fc_set *fc, uint64_t key)
 {
 	/* Fibonacci hashing: one multiply spreads sources and groups. */
 	return &fc[(key * UINT64_C(0x9E3779B97F4A7C15)) >> (64 - FWD_FC_BITS)];
@@ -117,7 +126,7 @@ struct fwd_worker {
 
 	/* flow cache (NULL when the worker is not an RCU reader) */
 	uint64_t fc_epoch;
-	struct fwd_fc_slot *fc;
+	struct fwd_fc_set *fc;
 
 	struct fwd_worker_conf conf;
 };
@@ -149,12 +158,21 @@ void fwd_punt_flush(struct fwd_worker *w);
 int fwd_tx_init(struct fwd_worker *w, int socket);
 void fwd_tx_fini(struct fwd_worker *w);
 
-/* Hand @p m to the tx buffer of @p port (one the caller checked exists). */
+/* Hand @p m to the tx buffer of output @p o and count it there; an
+ * output on a port this worker has no tx queue on discards. */
 static inline void
-fwd_tx(struct fwd_worker *w, uint16_t port, struct rte_mbuf *m)
+fwd_send(struct fwd_worker *w, const struct mfib_oif *o, struct rte_mbuf *m)
 {
-	w->stats.tx_pkts += rte_eth_tx_buffer(port, w->conf.tx_queue[port],
-	                                      w->txb[port], m);
+	struct rte_eth_dev_tx_buffer *b = w->txb[o->port];
+
+	if (unlikely(b == NULL)) {
+		w->octr[o->ctr_id].out_discards++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	w->octr[o->ctr_id].out_pkts++;
+	w->stats.tx_pkts += rte_eth_tx_buffer(o->port, w->conf.tx_queue[o->port],
+	                                      b, m);
 }
 
 #endif /* FWD_PRIVATE_H */

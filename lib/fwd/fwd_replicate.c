@@ -176,13 +176,18 @@ fwd_oif_ok(struct fwd_worker *w, const struct fwd_pkt *p,
 			oc->out_discards++;
 		return false;
 	}
-	if (unlikely(w->txb[o->port] == NULL)) {
-		/* this worker has no tx queue there (mfib keeps ports below
-		 * RTE_MAX_ETHPORTS) */
-		oc->out_discards++;
-		return false;
-	}
 	return true;
+}
+
+/* Does every output of @p e take @p p?  Its TTL is above every threshold,
+ * it fits every MTU, and RPF passed, so no output is the arrival
+ * interface (mfib leaves the iif out of the list). */
+static inline bool
+fwd_all_oifs_ok(const struct fwd_pkt *p, const struct mfib_entry *e,
+                uint8_t ttl)
+{
+	return ttl > e->ttl_max && p->ip_len <= e->mtu_min &&
+	       !(e->flags & MFIB_F_ANY_IIF);
 }
 
 static inline bool
@@ -212,8 +217,7 @@ fwd_send_in_place(struct fwd_worker *w, const struct fwd_pkt *p,
 		rte_pktmbuf_free(p->m);
 		return;
 	}
-	w->octr[o->ctr_id].out_pkts++;
-	fwd_tx(w, o->port, p->m);
+	fwd_send(w, o, p->m);
 }
 
 /* The selection "every output, in order". */
@@ -241,10 +245,7 @@ fwd_replicate_many(struct fwd_worker *w, const struct fwd_pkt *p,
 	bool whole;
 
 	RTE_BUILD_BUG_ON(RTE_DIM(fwd_every_oif) != 64 || MFIB_MAX_OIF != 64);
-	if (likely(ttl > e->ttl_max && p->ip_len <= e->mtu_min &&
-	           !(e->flags & MFIB_F_ANY_IIF))) {
-		/* Every output takes it (RPF passed, so none is the arrival
-		 * interface: mfib leaves the iif out of the list). */
+	if (likely(fwd_all_oifs_ok(p, e, ttl))) {
 		n = RTE_MIN(e->n_oif, (uint16_t)MFIB_MAX_OIF);
 	} else {
 		bool df = fwd_df(ip);
@@ -273,35 +274,20 @@ fwd_replicate_many(struct fwd_worker *w, const struct fwd_pkt *p,
 		struct rte_mbuf *c = cp[i];
 
 		o = &e->oif[sel[i]];
-		if (unlikely(w->txb[o->port] == NULL)) {
-			/* this worker has no tx queue there */
-			if (c != NULL)
-				rte_mbuf_raw_free(c);
-			c = NULL;
-		} else if (likely(c != NULL)) {
+		if (likely(c != NULL)) {
 			if (likely(whole))
 				fwd_copy_whole(w, c, p, o);
 			else
 				c = fwd_copy_indirect(w, c, p, o);
-			if (unlikely(c == NULL))
-				w->stats.drop_no_mbuf++;
-		} else {
-			w->stats.drop_no_mbuf++;
 		}
 		if (unlikely(c == NULL)) {
 			w->octr[o->ctr_id].out_discards++;
+			w->stats.drop_no_mbuf++;
 			continue;
 		}
-		w->octr[o->ctr_id].out_pkts++;
-		fwd_tx(w, o->port, c);
+		fwd_send(w, o, c);
 	}
-	o = &e->oif[sel[n - 1]];
-	if (unlikely(w->txb[o->port] == NULL)) {
-		w->octr[o->ctr_id].out_discards++;
-		rte_pktmbuf_free(m);
-		return;
-	}
-	fwd_send_in_place(w, p, o);
+	fwd_send_in_place(w, p, &e->oif[sel[n - 1]]);
 }
 
 void
@@ -317,7 +303,8 @@ fwd_replicate(struct fwd_worker *w, const struct fwd_pkt *p,
 	}
 	/* One output: the common case of a distribution tree's leaves. */
 	ttl = p->ip->time_to_live;
-	if (!fwd_oif_ok(w, p, o, ttl, fwd_df(p->ip))) {
+	if (unlikely(!fwd_all_oifs_ok(p, e, ttl)) &&
+	    !fwd_oif_ok(w, p, o, ttl, fwd_df(p->ip))) {
 		rte_pktmbuf_free(p->m);
 		return;
 	}

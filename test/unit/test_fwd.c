@@ -1268,6 +1268,50 @@ test_copy_allocation_failure_counted_last_output_still_sent(void **state)
 	rte_mempool_free(tiny);
 }
 
+/* A worker with no tx queue on an output's port: that output counts a
+ * discard, the others still get their copy, and no mbuf is lost — with
+ * the port on a copy and on the last (in-place) output alike. */
+static void
+test_output_without_tx_queue_discarded_others_sent(void **state)
+{
+	struct fwd_worker_conf c;
+	struct fwd_worker *w;
+	struct frame f = frame_default();
+	struct mfib_entry_ctr ec;
+	struct mfib_oif_ctr oc;
+	unsigned int k;
+
+	(void)state;
+	ROUTE(SRC1, GRP1, IF_IN, 0, IF_A, IF_B);
+	ROUTE(SRC2, GRP2, IF_IN, 0, IF_B, IF_A);
+	worker_conf_init(&c, T, punt);
+	c.tx_queue[port_id[ifdef[IF_A].port]] = UINT16_MAX;
+	w = fwd_worker_create(&c);
+	assert_non_null(w);
+	for (k = 0; k < 2; k++) {
+		f.src = k ? SRC2 : SRC1;
+		f.grp = k ? GRP2 : GRP1;
+		fwd_process_burst(w, port_id[0],
+		                  (struct rte_mbuf *[]){ frame_build(&f) }, 1);
+	}
+	fwd_worker_flush(w);
+	assert_int_equal(tx_count_free(ifdef[IF_A].port), 0);
+	assert_int_equal(tx_count_free(ifdef[IF_B].port), 2);
+	for (k = 0; k < 2; k++) {
+		counters(k ? SRC2 : SRC1, k ? GRP2 : GRP1, &ec, IF_A, &oc);
+		assert_int_equal(ec.in_pkts, 1);
+		assert_int_equal(oc.out_pkts, 0);
+		assert_int_equal(oc.out_discards, 1);
+		counters(k ? SRC2 : SRC1, k ? GRP2 : GRP1, &ec, IF_B, &oc);
+		assert_int_equal(oc.out_pkts, 1);
+	}
+	fwd_worker_destroy(w);
+	/* everything went back: the pool is full once caches are flushed */
+	rte_mempool_cache_flush(rte_mempool_default_cache(pool, rte_lcore_id()),
+	                        pool);
+	assert_int_equal(rte_mempool_avail_count(pool), POOL_SIZE);
+}
+
 static void
 test_punt_ring_full_counted(void **state)
 {
@@ -1567,6 +1611,7 @@ main(void)
 		T_(options_header_forwarded_with_valid_checksum),
 		T_(output_equal_to_arrival_interface_skipped),
 		T_(copy_allocation_failure_counted_last_output_still_sent),
+		T_(output_without_tx_queue_discarded_others_sent),
 		T_(punt_ring_full_counted),
 		T_(stats_named_and_summed),
 		/* last: fwd_stop() is for good */
