@@ -118,6 +118,10 @@ app_port_configure(struct app *a, struct app_port *p)
 		conf.rx_adv_conf.rss_conf.rss_hf =
 			RTE_ETH_RSS_IP & info.flow_type_rss_offloads;
 	}
+	/* A NIC that verifies IPv4 header checksums saves the fast path
+	 * from summing every header (lib/fwd trusts RX_IP_CKSUM_GOOD). */
+	if (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_IPV4_CKSUM)
+		conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_IPV4_CKSUM;
 	if (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS)
 		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
 	rc = rte_eth_dev_configure(p->id, p->n_rxq, p->n_txq, &conf);

@@ -12,7 +12,7 @@
 #include <rte_hash.h>
 #include <rte_prefetch.h>
 
-#include "fwd_private.h"
+#include "fwd_out.h"
 
 /* A miss, or an RPF failure: signal the control thread if the bucket
  * allows, else drop. */
@@ -202,7 +202,9 @@ fwd_process_chunk(struct fwd_worker *w, uint16_t port, struct rte_mbuf **pkts,
 		fwd_punt_flush(w);
 }
 
-void
+/* Out of line even under LTO: profiles and bench_fwd attribute the fast
+ * path's cost to this symbol. */
+__rte_noinline void
 fwd_process_burst(struct fwd_worker *w, uint16_t port, struct rte_mbuf **pkts,
                   uint16_t n)
 {

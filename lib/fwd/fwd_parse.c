@@ -24,23 +24,33 @@ enum fwd_parse_verdict {
 	FWD_PARSE_DONE,   /* dropped or punted, and counted */
 };
 
-/* Does the header (checksum included) sum to all ones?  The common
- * 20-byte header is summed as five 32-bit words (one's complement sums do
- * not care how the words are cut), options take the generic path. */
+/* One's complement sum of a 20-byte header, checksum included, is all
+ * ones when it is valid: two 64-bit and one 32-bit load, the sum folded
+ * (the sum does not care how the words are cut or ordered). */
+static inline bool
+fwd_ipv4_csum20_ok(const struct rte_ipv4_hdr *ip)
+{
+	uint64_t a, b, s;
+	uint32_t c;
+
+	memcpy(&a, ip, sizeof(a)); /* 2-byte aligned after Ethernet */
+	memcpy(&b, (const uint8_t *)ip + 8, sizeof(b));
+	memcpy(&c, (const uint8_t *)ip + 16, sizeof(c));
+	s = (a >> 32) + (uint32_t)a + (b >> 32) + (uint32_t)b + c;
+	s = (s >> 32) + (uint32_t)s;  /* < 2^32 + 8 */
+	s = (s >> 16) + (s & 0xffff); /* < 2^17 */
+	s = (s >> 16) + (s & 0xffff);
+	return s == 0xffff;
+}
+
+/* Does the header (checksum included) sum to all ones?  Options take the
+ * generic sum. */
 static inline bool
 fwd_ipv4_csum_ok(const struct rte_ipv4_hdr *ip, uint32_t ihl)
 {
-	uint32_t w[5];
-	uint64_t s;
-
 	if (unlikely(ihl != sizeof(*ip)))
 		return rte_raw_cksum(ip, ihl) == 0xffff;
-	memcpy(w, ip, sizeof(w)); /* 2-byte aligned after Ethernet */
-	s = (uint64_t)w[0] + w[1] + w[2] + w[3] + w[4];
-	s = (s & 0xffff) + ((s >> 16) & 0xffff) + ((s >> 32) & 0xffff);
-	s = (s & 0xffff) + (s >> 16);
-	s = (s & 0xffff) + (s >> 16);
-	return s == 0xffff;
+	return fwd_ipv4_csum20_ok(ip);
 }
 
 static inline uint32_t
@@ -179,22 +189,25 @@ drop:
 
 /*
  * The common frame, checked with a few loads and compares: untagged
- * Ethernet, a 20-byte IPv4 header that sums right, a routable group (not
- * 224.0.0.0/24, not IGMP), TTL above 1, the frame no longer than the
- * first segment's headers say.  Anything else — or a frame this lane
- * refuses for any reason — goes through fwd_parse_one(), which names the
- * reason; the two must agree on what they accept.
+ * Ethernet, a 20-byte IPv4 header that sums right (or that the NIC
+ * verified), a routable group (not 224.0.0.0/24, not IGMP), TTL above 1,
+ * the frame no longer than the first segment's headers say.  Anything
+ * else — or a frame this lane refuses for any reason — goes through
+ * fwd_parse_one(), which names the reason; the two must agree on what
+ * they accept.
  */
 static inline bool
 fwd_parse_fast(struct rte_mbuf *m, uint32_t ifindex, struct fwd_pkt *p)
 {
 	uint8_t *d = rte_pktmbuf_mtod(m, uint8_t *);
 	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(d + RTE_ETHER_HDR_LEN);
+	uint64_t ol = m->ol_flags & (RTE_MBUF_F_RX_VLAN_STRIPPED |
+	                             RTE_MBUF_F_RX_IP_CKSUM_MASK);
 	uint32_t frame = RTE_ETHER_HDR_LEN, tot;
 	rte_be16_t et;
 
 	if (unlikely(m->data_len < RTE_ETHER_HDR_LEN + sizeof(*ip) ||
-	             (m->ol_flags & RTE_MBUF_F_RX_VLAN_STRIPPED)))
+	             (ol & RTE_MBUF_F_RX_VLAN_STRIPPED)))
 		return false;
 	memcpy(&et, d + 2 * RTE_ETHER_ADDR_LEN, sizeof(et));
 	if (unlikely(et != RTE_BE16(RTE_ETHER_TYPE_IPV4) ||
@@ -211,7 +224,9 @@ fwd_parse_fast(struct rte_mbuf *m, uint32_t ifindex, struct fwd_pkt *p)
 	             ip->next_proto_id == IPPROTO_IGMP ||
 	             ip->time_to_live <= 1))
 		return false;
-	if (unlikely(!fwd_ipv4_csum_ok(ip, sizeof(*ip))))
+	/* A NIC's "bad" verdict is summed again: the slow path counts it. */
+	if (ol != RTE_MBUF_F_RX_IP_CKSUM_GOOD &&
+	    unlikely(!fwd_ipv4_csum20_ok(ip)))
 		return false;
 	if (frame != m->pkt_len) {
 		/* Ethernet padding: the copies carry only the IP packet. */

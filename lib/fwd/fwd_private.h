@@ -138,11 +138,6 @@ uint16_t fwd_parse_burst(struct fwd_worker *w, uint16_t port,
                          struct rte_mbuf **pkts, uint16_t n,
                          struct fwd_pkt *out);
 
-/* fwd_replicate.c: send @p p to the outputs of @p e (RPF already passed);
- * consumes the mbuf. */
-void fwd_replicate(struct fwd_worker *w, const struct fwd_pkt *p,
-                   const struct mfib_entry *e);
-
 /* fwd_punt.c */
 int fwd_punt_init(struct fwd_worker *w);
 /* Take a token from the punt bucket (false: over the rate). */

@@ -21,21 +21,7 @@
 
 #include <rte_memcpy.h>
 
-#include "fwd_private.h"
-
-/* Write @p o's frame header (built with the entry) at @p d: two
- * overlapping stores cover its 14 or 18 bytes. */
-static inline void
-fwd_l2_put(uint8_t *d, const struct mfib_oif *o)
-{
-	if (likely(o->l2_len == RTE_ETHER_HDR_LEN)) {
-		memcpy(d, o->l2, 8);
-		memcpy(d + 6, o->l2 + 6, 8);
-	} else {
-		memcpy(d, o->l2, 16);
-		memcpy(d + 10, o->l2 + 10, 8);
-	}
-}
+#include "fwd_out.h"
 
 /* A copy's mbuf, fresh from the pool: only what a one-segment packet
  * needs is written.  The pool hands out mbufs with next = NULL and
@@ -135,91 +121,6 @@ fail_hdr:
 	return NULL;
 }
 
-/* The received mbuf for its last output: its L2 header becomes the
- * output's, growing or shrinking by the VLAN tag. */
-static inline bool
-fwd_rewrite_in_place(const struct fwd_pkt *p, const struct mfib_oif *o)
-{
-	struct rte_mbuf *m = p->m;
-
-	if (unlikely(o->l2_len != p->l2_len)) {
-		if (o->l2_len > p->l2_len) {
-			if (rte_pktmbuf_prepend(m, o->l2_len - p->l2_len) ==
-			    NULL)
-				return false;
-		} else {
-			rte_pktmbuf_adj(m, p->l2_len - o->l2_len);
-		}
-	}
-	fwd_l2_put(rte_pktmbuf_mtod(m, uint8_t *), o);
-	return true;
-}
-
-/* Can @p o take a copy of @p p?  Counts the reason when it cannot. */
-static inline bool
-fwd_oif_ok(struct fwd_worker *w, const struct fwd_pkt *p,
-           const struct mfib_oif *o, uint8_t ttl, bool df)
-{
-	struct mfib_oif_ctr *oc = &w->octr[o->ctr_id];
-
-	if (o->ifindex == p->ifindex)
-		return false; /* never back out the arrival iface */
-	if (ttl <= o->ttl_threshold) {
-		oc->ttl_too_low++;
-		return false;
-	}
-	if (p->ip_len > o->mtu) {
-		/* no fragmentation in this version */
-		if (df)
-			oc->frag_needed++;
-		else
-			oc->out_discards++;
-		return false;
-	}
-	return true;
-}
-
-/* Does every output of @p e take @p p?  Its TTL is above every threshold,
- * it fits every MTU, and RPF passed, so no output is the arrival
- * interface (mfib leaves the iif out of the list). */
-static inline bool
-fwd_all_oifs_ok(const struct fwd_pkt *p, const struct mfib_entry *e,
-                uint8_t ttl)
-{
-	return ttl > e->ttl_max && p->ip_len <= e->mtu_min &&
-	       !(e->flags & MFIB_F_ANY_IIF);
-}
-
-static inline bool
-fwd_df(const struct rte_ipv4_hdr *ip)
-{
-	return (ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_DF_FLAG)) != 0;
-}
-
-/* TTL and checksum: once per packet, in the received header, which every
- * copy duplicates and no clone references. */
-static inline void
-fwd_ttl_dec(struct rte_ipv4_hdr *ip, uint8_t ttl)
-{
-	ip->time_to_live = ttl - 1;
-	ip->hdr_checksum = fwd_csum_ttl_dec(ip->hdr_checksum);
-}
-
-/* The last (or only) copy: the received mbuf itself. */
-static inline void
-fwd_send_in_place(struct fwd_worker *w, const struct fwd_pkt *p,
-                  const struct mfib_oif *o)
-{
-	if (unlikely(!fwd_rewrite_in_place(p, o))) {
-		/* no headroom for the tag */
-		w->octr[o->ctr_id].out_discards++;
-		w->stats.drop_no_mbuf++;
-		rte_pktmbuf_free(p->m);
-		return;
-	}
-	fwd_send(w, o, p->m);
-}
-
 /* The selection "every output, in order". */
 static const uint8_t fwd_every_oif[MFIB_MAX_OIF] = {
 	0,  1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12, 13, 14, 15,
@@ -229,8 +130,8 @@ static const uint8_t fwd_every_oif[MFIB_MAX_OIF] = {
 };
 
 /* Two or more outputs: copies first, the received mbuf last.  Kept out of
- * line: its arrays would weigh on the single-output path. */
-static __rte_noinline void
+ * line: its arrays would weigh on the single-output path (fwd_out.h). */
+__rte_noinline void
 fwd_replicate_many(struct fwd_worker *w, const struct fwd_pkt *p,
                    const struct mfib_entry *e)
 {
@@ -288,26 +189,4 @@ fwd_replicate_many(struct fwd_worker *w, const struct fwd_pkt *p,
 		fwd_send(w, o, c);
 	}
 	fwd_send_in_place(w, p, &e->oif[sel[n - 1]]);
-}
-
-void
-fwd_replicate(struct fwd_worker *w, const struct fwd_pkt *p,
-              const struct mfib_entry *e)
-{
-	const struct mfib_oif *o = &e->oif[0];
-	uint8_t ttl;
-
-	if (e->n_oif != 1) {
-		fwd_replicate_many(w, p, e);
-		return;
-	}
-	/* One output: the common case of a distribution tree's leaves. */
-	ttl = p->ip->time_to_live;
-	if (unlikely(!fwd_all_oifs_ok(p, e, ttl)) &&
-	    !fwd_oif_ok(w, p, o, ttl, fwd_df(p->ip))) {
-		rte_pktmbuf_free(p->m);
-		return;
-	}
-	fwd_ttl_dec(p->ip, ttl);
-	fwd_send_in_place(w, p, o);
 }
