@@ -150,10 +150,13 @@ def config_stable(path, fanout, table, churn=0, worker_lcore=1):
     # than 4 outputs per entry, max_entries must grow with the fanout
     n = n * max(1, (fanout + 3) // 4)
     max_entries = max(1024, 1 << (n + n // 8 - 1).bit_length())
+    # worker_lcore: one lcore, or a list (worker k polls queue k)
+    lcores = worker_lcore if isinstance(worker_lcore, list) \
+        else [worker_lcore]
     head = {
         "interfaces": _ifaces(fanout),
-        "workers": [{"lcore": worker_lcore,
-                     "rx": [{"port": "net_pcap0", "queue": 0}]}],
+        "workers": [{"lcore": lc, "rx": [{"port": "net_pcap0", "queue": q}]}
+                    for q, lc in enumerate(lcores)],
         "limits": _limits({"max_entries": min(max_entries, 16777216)}),
     }
     oifs = json.dumps(["out%d" % (k + 1) for k in range(fanout)],

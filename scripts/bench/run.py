@@ -69,6 +69,8 @@ def case_list(full):
         cid = "mcastfwd-f%d-s%d-t%s" % (f, s, _k(t))
         if kw.get("churn"):
             cid += "-u%s" % _k(kw["churn"])
+        if kw.get("workers", 1) > 1:
+            cid += "-w%d" % kw["workers"]
         c = {"id": cid, "app": "mcastfwd", "fanout": f, "size": s,
              "table": t, "groups": [group]}
         c.update(kw)
@@ -89,6 +91,9 @@ def case_list(full):
             mf("table", 1, 64, t)
         for r in CHURN_RATES:
             mf("churn", 1, 64, 1000, churn=r)
+        # 1 vs 2 workers: the one-worker figures are the fanout cases
+        for f in (1, 4):
+            mf("workers", f, 64, 1000, workers=2)
         cs.append({"id": "learn", "app": "mcastfwd-learn", "fanout": 1,
                    "size": 64, "flows": 131072, "groups": ["learn"]})
     return cs
@@ -440,13 +445,22 @@ def run_peer(env, c, pcap):
 
 
 def mcastfwd_argv(env, c, pcap, cfg, prefix, infinite=True, extra=()):
+    """One worker: lcore = CPU --cpu.  Two workers: lcore 1 on --cpu and
+    lcore 2 on --ctl-cpu beside the control thread (the machine has two
+    cores), each polling its own queue of the pcap port."""
     a = env.args
-    argv = ([env.mcastfwd, "-l", "%d,%d" % (a.ctl_cpu, a.cpu)]
+    nw = c.get("workers", 1)
+    if nw == 1:
+        lc = ["-l", "%d,%d" % (a.ctl_cpu, a.cpu)]
+    else:
+        lc = ["--lcores", "0@%d,1@%d,2@%d" % (a.ctl_cpu, a.cpu, a.ctl_cpu)]
+    pcap_arg = ",".join(["rx_pcap=%s" % pcap] * nw
+                        + ["tx_pcap=/dev/null"] * (nw + 1))
+    argv = ([env.mcastfwd] + lc
             + env.eal_mem(prefix, big=c.get("table", 0) >= 100000)
             + shlex.split(a.mcastfwd_eal)
-            + ["--no-pci", "--vdev",
-               "net_pcap0,rx_pcap=%s%s,tx_pcap=/dev/null,tx_pcap=/dev/null"
-               % (pcap, ",infinite_rx=1" if infinite else "")])
+            + ["--no-pci", "--vdev", "net_pcap0,%s%s"
+               % (pcap_arg, ",infinite_rx=1" if infinite else "")])
     for k in range(c["fanout"]):
         argv += vdev_null(k)
     argv += ["--", "--config", cfg, "--log-level", "notice"] + list(extra)
@@ -512,10 +526,13 @@ def run_case(env, c):
         pcap = gen.pcap_stable(os.path.join(w, "stable-s%d-t%s.pcap"
                                             % (s, _k(t))), s, t)
         nchurn = a.churn_entries if churn else 0
+        nw = c.get("workers", 1)
         cfg = gen.config_stable(os.path.join(
-            w, "mcastfwd-f%d-t%s%s.json" % (c["fanout"], _k(t),
-                                            "-c%d" % nchurn if nchurn else "")),
-            c["fanout"], t, churn=nchurn, worker_lcore=a.cpu)
+            w, "mcastfwd-f%d-t%s%s%s.json" % (
+                c["fanout"], _k(t), "-c%d" % nchurn if nchurn else "",
+                "-w%d" % nw if nw > 1 else "")),
+            c["fanout"], t, churn=nchurn,
+            worker_lcore=a.cpu if nw == 1 else [1, 2])
         prefix = "bench_mf_%d" % os.getpid()
         ex = []
         extra = None
@@ -670,6 +687,15 @@ def summary_lines(cases, results):
         if io and io.get("status") == "ok":
             parts.append("vs testpmd io %.2f: %.2fx" % (
                 io["out_mpps"], r["out_mpps"] / io["out_mpps"]))
+        nw = c.get("workers", 1)
+        if nw > 1:
+            one = results.get("mcastfwd-f%d-s%d-t%s" % (
+                c["fanout"], c["size"], _k(c["table"])))
+            if one and one.get("status") == "ok":
+                parts.append("vs 1 worker %.2f: %.2fx (worker 2 shares "
+                             "--ctl-cpu with the control thread)" % (
+                                 one["out_mpps"],
+                                 r["out_mpps"] / one["out_mpps"]))
         if c.get("churn"):
             ws = r["windows"]
             lost = sum(w["in_pkts"] * c["fanout"] - w["out_pkts"]
