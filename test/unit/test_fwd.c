@@ -1312,6 +1312,40 @@ test_output_without_tx_queue_discarded_others_sent(void **state)
 	assert_int_equal(rte_mempool_avail_count(pool), POOL_SIZE);
 }
 
+/* A NIC's checksum verdict: "good" is trusted (the header is not summed
+ * again), "bad" and "unknown" are summed in software, so a bad checksum
+ * is counted whichever lane sees it. */
+static void
+test_nic_checksum_verdict(void **state)
+{
+	static const uint64_t flag[] = {
+		RTE_MBUF_F_RX_IP_CKSUM_GOOD,
+		RTE_MBUF_F_RX_IP_CKSUM_BAD,
+		RTE_MBUF_F_RX_IP_CKSUM_UNKNOWN,
+		RTE_MBUF_F_RX_IP_CKSUM_NONE,
+	};
+	struct frame f = frame_default();
+	unsigned int k;
+
+	(void)state;
+	ROUTE(SRC1, GRP1, IF_IN, 0, IF_A);
+	for (k = 0; k < RTE_DIM(flag); k++) {
+		struct rte_mbuf *good = frame_build(&f), *bad = frame_build(&f);
+		struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(
+		        bad, struct rte_ipv4_hdr *, RTE_ETHER_HDR_LEN);
+
+		ip->hdr_checksum ^= 0x0101;
+		good->ol_flags |= flag[k];
+		bad->ol_flags |= flag[k];
+		send_burst((struct rte_mbuf *[]){ good, bad }, 2, 0);
+		/* the valid header goes out whatever the NIC said; the bad
+		 * one only when the NIC vouched for it */
+		assert_int_equal(tx_count_free(ifdef[IF_A].port),
+		                 flag[k] == RTE_MBUF_F_RX_IP_CKSUM_GOOD ? 2 : 1);
+	}
+	assert_int_equal(fwd_worker_stats(W)->drop_bad_csum, 3);
+}
+
 static void
 test_punt_ring_full_counted(void **state)
 {
@@ -1612,6 +1646,7 @@ main(void)
 		T_(output_equal_to_arrival_interface_skipped),
 		T_(copy_allocation_failure_counted_last_output_still_sent),
 		T_(output_without_tx_queue_discarded_others_sent),
+		T_(nic_checksum_verdict),
 		T_(punt_ring_full_counted),
 		T_(stats_named_and_summed),
 		/* last: fwd_stop() is for good */
