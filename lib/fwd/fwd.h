@@ -122,6 +122,9 @@ struct fwd_worker_conf {
 	uint32_t punt_rate;         /**< punts per second (token bucket) */
 	uint32_t punt_burst;        /**< bucket depth */
 	bool is_reader;             /**< reports RCU quiescent states */
+	/** Classify every frame with the full parser, never the fast lane
+	 *  (tests compare the two; the results must not differ). */
+	bool full_parse;
 };
 
 struct fwd_worker;

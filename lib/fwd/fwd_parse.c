@@ -131,8 +131,11 @@ fwd_parse_one(struct fwd_worker *w, uint16_t port, struct rte_mbuf *m,
 		st->drop_bad_len++;
 		goto drop;
 	}
-	/* Summing a valid header, checksum included, gives all ones. */
-	if (unlikely(!fwd_ipv4_csum_ok(ip, ihl))) {
+	/* Summing a valid header, checksum included, gives all ones; a NIC
+	 * that verified it saves the sum (the fast lane agrees). */
+	if ((m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) !=
+	            RTE_MBUF_F_RX_IP_CKSUM_GOOD &&
+	    unlikely(!fwd_ipv4_csum_ok(ip, ihl))) {
 		st->drop_bad_csum++;
 		goto drop;
 	}
@@ -248,8 +251,11 @@ uint16_t
 fwd_parse_burst(struct fwd_worker *w, uint16_t port, struct rte_mbuf **pkts,
                 uint16_t n, struct fwd_pkt *out)
 {
-	/* Once per burst (interfaces may be added while workers run). */
-	uint32_t ifindex = mfib_iface_rx(w->conf.mfib, port, 0);
+	/* Once per burst (interfaces may be added while workers run); 0
+	 * turns the fast lane off. */
+	uint32_t ifindex = w->conf.full_parse ?
+	                           0 :
+	                           mfib_iface_rx(w->conf.mfib, port, 0);
 	uint64_t bytes = 0;
 	uint16_t i, k = 0;
 
