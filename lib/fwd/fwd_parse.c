@@ -17,6 +17,8 @@
 #define FWD_IPV4_LOCAL_MASK RTE_BE32(0xffffff00) /* 224.0.0.0/24 */
 #define FWD_IPV4_LOCAL_NET  RTE_BE32(0xe0000000)
 #define FWD_VLAN_ID_MASK    0x0fff
+#define FWD_ROUTABLE_FIRST  0xe0000100u /* 224.0.1.0, host order */
+#define FWD_ROUTABLE_LAST   0xefffffffu /* 239.255.255.255 */
 
 /* Outcome of parsing one frame. */
 enum fwd_parse_verdict {
@@ -36,8 +38,14 @@ fwd_ipv4_csum20_ok(const struct rte_ipv4_hdr *ip)
 	memcpy(&a, ip, sizeof(a)); /* 2-byte aligned after Ethernet */
 	memcpy(&b, (const uint8_t *)ip + 8, sizeof(b));
 	memcpy(&c, (const uint8_t *)ip + 16, sizeof(c));
-	s = (a >> 32) + (uint32_t)a + (b >> 32) + (uint32_t)b + c;
-	s = (s >> 32) + (uint32_t)s;  /* < 2^32 + 8 */
+	/* 64-bit one's complement additions (end-around carry), then the
+	 * fold to 16 bits */
+	s = a + b;
+	s += s < b;
+	s += c;
+	s += s < c;
+	s = (s >> 32) + (uint32_t)s;  /* < 2^33 */
+	s = (s >> 32) + (uint32_t)s;  /* < 2^32 */
 	s = (s >> 16) + (s & 0xffff); /* < 2^17 */
 	s = (s >> 16) + (s & 0xffff);
 	return s == 0xffff;
@@ -70,7 +78,8 @@ fwd_rx_ifindex(struct fwd_worker *w, uint16_t port, uint16_t vlan)
 	return ifindex;
 }
 
-static inline enum fwd_parse_verdict
+/* Out of line: the fast lane's loop keeps its registers. */
+static __rte_noinline enum fwd_parse_verdict
 fwd_parse_one(struct fwd_worker *w, uint16_t port, struct rte_mbuf *m,
               struct fwd_pkt *p)
 {
@@ -220,10 +229,10 @@ fwd_parse_fast(struct rte_mbuf *m, uint32_t ifindex, struct fwd_pkt *p)
 	frame += tot;
 	if (unlikely(tot < sizeof(*ip) || frame > m->pkt_len))
 		return false;
-	if (unlikely((ip->dst_addr & FWD_IPV4_MCAST_MASK) !=
-	                     FWD_IPV4_MCAST_NET ||
-	             (ip->dst_addr & FWD_IPV4_LOCAL_MASK) ==
-	                     FWD_IPV4_LOCAL_NET ||
+	/* 224.0.1.0 .. 239.255.255.255: multicast, not link-local — one
+	 * unsigned compare */
+	if (unlikely(rte_be_to_cpu_32(ip->dst_addr) - FWD_ROUTABLE_FIRST >
+	                     FWD_ROUTABLE_LAST - FWD_ROUTABLE_FIRST ||
 	             ip->next_proto_id == IPPROTO_IGMP ||
 	             ip->time_to_live <= 1))
 		return false;
