@@ -50,7 +50,7 @@ extern "C" {
 
 #define FWD_MAX_RX     16   /**< (port, queue) pairs per worker */
 #define FWD_BURST      32   /**< rx burst */
-#define FWD_COPY_MAX   256  /**< frames up to this size are copied whole */
+#define FWD_COPY_MAX   1024 /**< frames up to this size are copied whole */
 
 /** Why a packet was punted (in its fwd_punt_meta). */
 enum fwd_punt_reason {
