@@ -152,6 +152,11 @@ void fwd_process_burst(struct fwd_worker *w, uint16_t port,
 		       struct rte_mbuf **pkts, uint16_t n);
 /** Send what the tx buffers hold. */
 void fwd_worker_flush(struct fwd_worker *w);
+/** Report a quiescent state for @p w (an RCU reader: no entry pointer
+ *  held by the caller) and drop the flow-cache references the report may
+ *  let the writer free.  fwd_worker_main() calls it between bursts; a
+ *  caller driving fwd_process_burst() itself must too. */
+void fwd_worker_quiescent(struct fwd_worker *w);
 
 /** This worker's counters. */
 const struct fwd_stats *fwd_worker_stats(const struct fwd_worker *w);

@@ -216,6 +216,20 @@ fwd_process_burst(struct fwd_worker *w, uint16_t port, struct rte_mbuf **pkts,
 	}
 }
 
+void
+fwd_worker_quiescent(struct fwd_worker *w)
+{
+	uint64_t seq;
+
+	mfib_quiescent(w->rcu, w->conf.reader_id);
+	/* After the report: see mfib_retire_seq(). */
+	seq = mfib_retire_seq(w->conf.mfib);
+	if (seq != w->fc_retire_seq) {
+		w->fc_retire_seq = seq;
+		w->fc_epoch++;
+	}
+}
+
 int
 fwd_worker_main(void *arg)
 {
@@ -244,13 +258,16 @@ fwd_worker_main(void *arg)
 		now = rte_rdtsc();
 		if (got == 0 || now - w->last_flush >= w->drain_tsc)
 			fwd_worker_flush(w);
-		/* Quiescent only now and then: the report empties the flow
-		 * cache, whose pointers are references held across bursts. */
+		/* Quiescent now and then.  The flow cache's pointers are
+		 * references held across reports: once the table has retired
+		 * anything since the cache was last emptied, the report may
+		 * let it be freed, so the cache is emptied before the next
+		 * burst (mfib_retire_seq() is read after the report: see its
+		 * comment).  A stable table keeps its cache. */
 		if (c->is_reader &&
 		    (got == 0 || ++w->qs_loops >= FWD_QS_LOOPS)) {
 			w->qs_loops = 0;
-			w->fc_epoch++;
-			mfib_quiescent(w->rcu, c->reader_id);
+			fwd_worker_quiescent(w);
 		}
 	}
 	fwd_worker_flush(w);

@@ -30,18 +30,20 @@ extern int fwd_logtype;
  * thin flow mixed into a busy port does not wait for a full burst. */
 #define FWD_DRAIN_US 100
 
-/* Reported quiescent (and the flow cache emptied) at least every this many
- * loop iterations while traffic flows, and at every idle iteration: bounds
- * how long a retired entry waits to be freed (~8k packets). */
+/* Reported quiescent at least every this many loop iterations while
+ * traffic flows, and at every idle iteration: bounds how long a retired
+ * entry waits to be freed (~8k packets); the flow cache is emptied then
+ * only if the table retired something. */
 #define FWD_QS_LOOPS 256
 
 /*
  * Flow cache: a set-associative table of (S,G) → entry in front of
  * rte_hash, private to one worker.  A cached pointer is an RCU reference
- * held across bursts: the cache is emptied (its epoch bumped) whenever the
- * worker reports a quiescent state, so no pointer outlives the grace
- * period that protects it; an entry the writer has replaced or deleted
- * meanwhile is marked retired and looked up again.  Only exact (S,G) hits
+ * held across bursts: the cache is emptied (its epoch bumped) right after
+ * a quiescent report once the table has retired any entry since the last
+ * emptying, so no pointer outlives the grace period that protects it; an
+ * entry the writer has replaced or deleted meanwhile is marked retired
+ * and looked up again.  Only exact (S,G) hits
  * are cached: a later (S,G) entry must win over a cached (*,G) fallback at
  * once.
  *
@@ -126,6 +128,7 @@ struct fwd_worker {
 
 	/* flow cache (NULL when the worker is not an RCU reader) */
 	uint64_t fc_epoch;
+	uint64_t fc_retire_seq; /* mfib_retire_seq() when last emptied */
 	struct fwd_fc_set *fc;
 
 	struct fwd_worker_conf conf;

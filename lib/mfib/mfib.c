@@ -144,6 +144,12 @@ mfib_reader_unregister(struct mfib *t, unsigned int reader_id)
 	rte_rcu_qsbr_thread_unregister(t->rcu, reader_id);
 }
 
+uint64_t
+mfib_retire_seq(const struct mfib *t)
+{
+	return __atomic_load_n(&t->retire_seq, __ATOMIC_ACQUIRE);
+}
+
 struct rte_rcu_qsbr *
 mfib_rcu(const struct mfib *t)
 {

@@ -228,6 +228,14 @@ mfib_quiescent(struct rte_rcu_qsbr *v, unsigned int reader_id)
 
 /** The RCU variable (for mfib_quiescent). */
 struct rte_rcu_qsbr *mfib_rcu(const struct mfib *t);
+
+/** How many entries have been retired (replaced or deleted) so far.  A
+ *  reader that keeps entry pointers across quiescent reports (lib/fwd's
+ *  flow cache) reads it right after each report: while it is unchanged,
+ *  no entry it could hold has entered a grace period, so none can be
+ *  freed under it; once it changes, the reader drops every pointer
+ *  before using one again. */
+uint64_t mfib_retire_seq(const struct mfib *t);
 /** The hash (workers use rte_hash_lookup_bulk_data on it directly). */
 const struct rte_hash *mfib_hash(const struct mfib *t);
 

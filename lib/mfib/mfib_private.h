@@ -52,6 +52,10 @@ struct mfib_retire {
 };
 
 struct mfib {
+	/* Entries retired so far (written by the one writer before each
+	 * retirement's grace period starts; read by workers, see
+	 * mfib_retire_seq()). */
+	uint64_t retire_seq;
 	char name[RTE_HASH_NAMESIZE];
 	int socket_id;
 	uint32_t max_entries;

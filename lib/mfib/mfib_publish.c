@@ -218,6 +218,10 @@ mfib_retire(struct mfib *t, const struct mfib_retire *r)
 	/* The hash no longer leads to it: tell readers that cached it (after
 	 * the hash update, so one that sees the flag finds the new state). */
 	__atomic_store_n(&r->entry->retired, 1, __ATOMIC_RELEASE);
+	/* Before the grace period's token is taken (the enqueue, or the
+	 * synchronize below, takes it with release order): a reader whose
+	 * quiescent report saw that token sees this count change. */
+	__atomic_store_n(&t->retire_seq, t->retire_seq + 1, __ATOMIC_RELEASE);
 	/* Counted first: the enqueue may reclaim, and the callback
 	 * decrements. */
 	t->n_pending++;

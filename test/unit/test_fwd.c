@@ -955,6 +955,57 @@ test_flow_cache_never_uses_replaced_or_deleted_entry(void **state)
 	mfib_reader_unregister(T, 0);
 }
 
+/* A cached entry freed after its grace period, its memory reused by
+ * another entry: the quiescent report that let it be freed must have
+ * emptied the cache, or the old flow would follow the new entry. */
+static void
+test_flow_cache_emptied_when_a_report_lets_entries_go(void **state)
+{
+	struct fwd_worker_conf c;
+	struct fwd_worker *r;
+	struct rte_mbuf *m;
+	int i;
+
+	(void)state;
+	assert_int_equal(mfib_reader_register(T, 0), 0);
+	worker_conf_init(&c, T, punt);
+	c.is_reader = true;
+	c.reader_id = 0;
+	r = fwd_worker_create(&c);
+	assert_non_null(r);
+
+	ROUTE(SRC1, GRP1, IF_IN, 0, IF_A);
+	for (i = 0; i < 2; i++) { /* a miss, then a cache hit */
+		m = frame_simple(SRC1, GRP1);
+		fwd_process_burst(r, port_id[0], &m, 1);
+		fwd_worker_flush(r);
+	}
+	assert_int_equal(tx_count_free(1), 2);
+	/* a stable table keeps the cache across reports */
+	fwd_worker_quiescent(r);
+	m = frame_simple(SRC1, GRP1);
+	fwd_process_burst(r, port_id[0], &m, 1);
+	fwd_worker_flush(r);
+	assert_int_equal(tx_count_free(1), 1);
+
+	/* deleted, its grace period over, its memory reused: the newest
+	 * free slab slot is the next one handed out */
+	assert_int_equal(mfib_del(T, rte_cpu_to_be_32(SRC1),
+	                          rte_cpu_to_be_32(GRP1)),
+	                 0);
+	fwd_worker_quiescent(r);
+	assert_int_equal(mfib_reclaim(T), 1);
+	ROUTE(SRC2, GRP2, IF_IN, 0, IF_B);
+	m = frame_simple(SRC1, GRP1);
+	fwd_process_burst(r, port_id[0], &m, 1);
+	fwd_worker_flush(r);
+	assert_int_equal(tx_count_free(1) + tx_count_free(2), 0);
+	assert_int_equal(fwd_worker_stats(r)->punt_miss, 1);
+	punt_drain();
+	fwd_worker_destroy(r);
+	mfib_reader_unregister(T, 0);
+}
+
 /* Frames that are each wrong in one way. */
 static void
 test_malformed_frames_each_counted(void **state)
@@ -1679,6 +1730,7 @@ main(void)
 		T_(negative_entry_drops_and_counts),
 		T_(star_g_fallback_used_when_no_s_g),
 		T_(flow_cache_never_uses_replaced_or_deleted_entry),
+		T_(flow_cache_emptied_when_a_report_lets_entries_go),
 		T_(malformed_frames_each_counted),
 		T_(large_frame_replicated_with_intact_payload),
 		T_(small_frame_copies),
