@@ -61,7 +61,7 @@ eal_setup(void **state)
 		"test_mfib",
 		"--no-huge",
 		"-m",
-		big_enabled() ? "2048" : "512",
+		big_enabled() ? "3072" : "512",
 		"--no-shconf",
 		"--no-pci",
 		"-l",
