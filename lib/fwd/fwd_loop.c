@@ -221,6 +221,8 @@ fwd_worker_quiescent(struct fwd_worker *w)
 {
 	uint64_t seq;
 
+	if (!w->conf.is_reader)
+		return; /* the control thread's forwarder holds nothing */
 	mfib_quiescent(w->rcu, w->conf.reader_id);
 	/* After the report: see mfib_retire_seq(). */
 	seq = mfib_retire_seq(w->conf.mfib);
