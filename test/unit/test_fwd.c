@@ -907,52 +907,66 @@ test_star_g_fallback_used_when_no_s_g(void **state)
 	assert_int_equal(ec.in_pkts, 2);
 }
 
-/* A reader worker keeps looked-up entries in its flow cache between
- * bursts: a replaced or deleted entry must stop being used at once. */
-static void
-test_flow_cache_never_uses_replaced_or_deleted_entry(void **state)
+/* A worker that is RCU reader 0, so its flow cache is on. */
+static struct fwd_worker *
+reader_create(void)
 {
 	struct fwd_worker_conf c;
 	struct fwd_worker *r;
-	struct rte_mbuf *m;
-	int i;
 
-	(void)state;
 	assert_int_equal(mfib_reader_register(T, 0), 0);
 	worker_conf_init(&c, T, punt);
 	c.is_reader = true;
 	c.reader_id = 0;
 	r = fwd_worker_create(&c);
 	assert_non_null(r);
+	return r;
+}
 
-	ROUTE(SRC1, GRP1, IF_IN, 0, IF_A);
-	for (i = 0; i < 3; i++) { /* a miss, then cache hits */
-		m = frame_simple(SRC1, GRP1);
+static void
+reader_destroy(struct fwd_worker *r)
+{
+	punt_drain();
+	fwd_worker_destroy(r);
+	mfib_reader_unregister(T, 0);
+}
+
+/* @p n packets of (src, grp) through reader @p r, one burst each. */
+static void
+reader_send(struct fwd_worker *r, uint32_t src, uint32_t grp, int n)
+{
+	for (int i = 0; i < n; i++) {
+		struct rte_mbuf *m = frame_simple(src, grp);
+
 		fwd_process_burst(r, port_id[0], &m, 1);
 		fwd_worker_flush(r);
 	}
+}
+
+/* A reader worker keeps looked-up entries in its flow cache between
+ * bursts: a replaced or deleted entry must stop being used at once. */
+static void
+test_flow_cache_never_uses_replaced_or_deleted_entry(void **state)
+{
+	struct fwd_worker *r = reader_create();
+
+	(void)state;
+	ROUTE(SRC1, GRP1, IF_IN, 0, IF_A);
+	reader_send(r, SRC1, GRP1, 3); /* a miss, then cache hits */
 	assert_int_equal(tx_count_free(1), 3);
 
 	ROUTE(SRC1, GRP1, IF_IN, 0, IF_B); /* replaced: the output moves */
-	for (i = 0; i < 2; i++) {
-		m = frame_simple(SRC1, GRP1);
-		fwd_process_burst(r, port_id[0], &m, 1);
-		fwd_worker_flush(r);
-	}
+	reader_send(r, SRC1, GRP1, 2);
 	assert_int_equal(tx_count_free(1), 0);
 	assert_int_equal(tx_count_free(2), 2);
 
 	assert_int_equal(mfib_del(T, rte_cpu_to_be_32(SRC1),
 	                          rte_cpu_to_be_32(GRP1)),
 	                 0);
-	m = frame_simple(SRC1, GRP1);
-	fwd_process_burst(r, port_id[0], &m, 1);
-	fwd_worker_flush(r);
+	reader_send(r, SRC1, GRP1, 1);
 	assert_int_equal(tx_count_free(1) + tx_count_free(2), 0);
 	assert_int_equal(fwd_worker_stats(r)->punt_miss, 1);
-	punt_drain();
-	fwd_worker_destroy(r);
-	mfib_reader_unregister(T, 0);
+	reader_destroy(r);
 }
 
 /* A cached entry freed after its grace period, its memory reused by
@@ -961,31 +975,15 @@ test_flow_cache_never_uses_replaced_or_deleted_entry(void **state)
 static void
 test_flow_cache_emptied_when_a_report_lets_entries_go(void **state)
 {
-	struct fwd_worker_conf c;
-	struct fwd_worker *r;
-	struct rte_mbuf *m;
-	int i;
+	struct fwd_worker *r = reader_create();
 
 	(void)state;
-	assert_int_equal(mfib_reader_register(T, 0), 0);
-	worker_conf_init(&c, T, punt);
-	c.is_reader = true;
-	c.reader_id = 0;
-	r = fwd_worker_create(&c);
-	assert_non_null(r);
-
 	ROUTE(SRC1, GRP1, IF_IN, 0, IF_A);
-	for (i = 0; i < 2; i++) { /* a miss, then a cache hit */
-		m = frame_simple(SRC1, GRP1);
-		fwd_process_burst(r, port_id[0], &m, 1);
-		fwd_worker_flush(r);
-	}
+	reader_send(r, SRC1, GRP1, 2); /* a miss, then a cache hit */
 	assert_int_equal(tx_count_free(1), 2);
 	/* a stable table keeps the cache across reports */
 	fwd_worker_quiescent(r);
-	m = frame_simple(SRC1, GRP1);
-	fwd_process_burst(r, port_id[0], &m, 1);
-	fwd_worker_flush(r);
+	reader_send(r, SRC1, GRP1, 1);
 	assert_int_equal(tx_count_free(1), 1);
 
 	/* deleted, its grace period over, its memory reused: the newest
@@ -996,14 +994,10 @@ test_flow_cache_emptied_when_a_report_lets_entries_go(void **state)
 	fwd_worker_quiescent(r);
 	assert_int_equal(mfib_reclaim(T), 1);
 	ROUTE(SRC2, GRP2, IF_IN, 0, IF_B);
-	m = frame_simple(SRC1, GRP1);
-	fwd_process_burst(r, port_id[0], &m, 1);
-	fwd_worker_flush(r);
+	reader_send(r, SRC1, GRP1, 1);
 	assert_int_equal(tx_count_free(1) + tx_count_free(2), 0);
 	assert_int_equal(fwd_worker_stats(r)->punt_miss, 1);
-	punt_drain();
-	fwd_worker_destroy(r);
-	mfib_reader_unregister(T, 0);
+	reader_destroy(r);
 }
 
 /* Frames that are each wrong in one way. */
