@@ -53,21 +53,55 @@ fwd_reject(struct fwd_worker *w, const struct fwd_pkt *p,
 }
 
 static inline void
-fwd_accept(struct fwd_worker *w, const struct fwd_pkt *p,
-           const struct mfib_entry *e)
+fwd_count_accepted(struct fwd_worker *w, const struct fwd_pkt *p,
+                   const struct mfib_entry *e)
 {
-	struct mfib_entry_ctr *ec;
+	struct mfib_entry_ctr *ec = &w->ectr[e->id];
 
-	if (unlikely((e->flags & MFIB_F_NEGATIVE) ||
-	             (p->ifindex != e->iif && !(e->flags & MFIB_F_ANY_IIF)))) {
-		fwd_reject(w, p, e);
-		return;
-	}
-	ec = &w->ectr[e->id];
 	ec->in_pkts++;
 	ec->in_octets += p->ip_len;
 	w->stats.fwd_pkts++;
+}
+
+/* Anything but the common case: RPF and negative verdicts, two or more
+ * outputs, per-output checks, a tag to add or remove. */
+static inline void
+fwd_accept_general(struct fwd_worker *w, const struct fwd_pkt *p,
+                   const struct mfib_entry *e)
+{
+	if ((e->flags & MFIB_F_NEGATIVE) ||
+	    (p->ifindex != e->iif && !(e->flags & MFIB_F_ANY_IIF))) {
+		fwd_reject(w, p, e);
+		return;
+	}
+	fwd_count_accepted(w, p, e);
 	fwd_replicate(w, p, e);
+}
+
+/* The common case in one pass: RPF passes on an entry with one output,
+ * the packet's TTL and length pass that output, its frame header keeps
+ * its length.  Everything else takes fwd_accept_general(). */
+static inline void
+fwd_accept(struct fwd_worker *w, const struct fwd_pkt *p,
+           const struct mfib_entry *e)
+{
+	const struct mfib_oif *o = &e->oif[0];
+	struct rte_ipv4_hdr *ip = p->ip;
+	uint8_t ttl = ip->time_to_live;
+
+	if (unlikely(e->n_oif != 1 ||
+	             (e->flags & (MFIB_F_NEGATIVE | MFIB_F_ANY_IIF)) ||
+	             p->ifindex != e->iif ||
+	             ttl <= e->ttl_max || p->ip_len > e->mtu_min ||
+	             o->l2_len != p->l2_len)) {
+		fwd_accept_general(w, p, e);
+		return;
+	}
+	fwd_count_accepted(w, p, e);
+	fwd_ttl_dec(ip, ttl);
+	/* same header length: the frame starts where it did */
+	fwd_l2_put((uint8_t *)ip - p->l2_len, o);
+	fwd_send(w, o, p->m);
 }
 
 /* The flow cache's entry for @p key, or NULL. */
@@ -214,6 +248,8 @@ fwd_process_burst(struct fwd_worker *w, uint16_t port, struct rte_mbuf **pkts,
 		len = RTE_MIN((uint16_t)(n - off), (uint16_t)FWD_BURST);
 		fwd_process_chunk(w, port, pkts + off, len);
 	}
+	if (w->n_stash > 0)
+		fwd_copy_stash_return(w);
 }
 
 void

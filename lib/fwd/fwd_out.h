@@ -17,6 +17,8 @@
  * already passed); consumes the mbuf. */
 void fwd_replicate_many(struct fwd_worker *w, const struct fwd_pkt *p,
                         const struct mfib_entry *e);
+/* fwd_replicate.c: give the copies' unused mbufs back to the pool. */
+void fwd_copy_stash_return(struct fwd_worker *w);
 
 /* Write @p o's frame header (built with the entry) at @p d: two
  * overlapping stores cover its 14 or 18 bytes. */

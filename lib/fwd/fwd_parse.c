@@ -26,29 +26,28 @@ enum fwd_parse_verdict {
 	FWD_PARSE_DONE,   /* dropped or punted, and counted */
 };
 
-/* One's complement sum of a 20-byte header, checksum included, is all
- * ones when it is valid: two 64-bit and one 32-bit load, the sum folded
- * (the sum does not care how the words are cut or ordered). */
+/* Is a 20-byte header's checksum right?  Its one's complement sum,
+ * checksum included, folds to all ones exactly when the plain sum of its
+ * words is a non-zero multiple of 0xffff (2^16 = 1 modulo 0xffff, so
+ * 32-bit words in either byte order do as well as 16-bit ones).  The sum
+ * is non-zero as the first byte carries the version.  Divisibility by an
+ * odd number, without a division: x is a multiple of 0xffff exactly when
+ * x times the inverse of 0xffff modulo 2^64 is at most (2^64 - 1) /
+ * 0xffff. */
 static inline bool
 fwd_ipv4_csum20_ok(const struct rte_ipv4_hdr *ip)
 {
-	uint64_t a, b, s;
-	uint32_t c;
+	const uint8_t *b = (const uint8_t *)ip; /* 2-byte aligned */
+	uint32_t w0, w1, w2, w3, w4;
 
-	memcpy(&a, ip, sizeof(a)); /* 2-byte aligned after Ethernet */
-	memcpy(&b, (const uint8_t *)ip + 8, sizeof(b));
-	memcpy(&c, (const uint8_t *)ip + 16, sizeof(c));
-	/* 64-bit one's complement additions (end-around carry), then the
-	 * fold to 16 bits */
-	s = a + b;
-	s += s < b;
-	s += c;
-	s += s < c;
-	s = (s >> 32) + (uint32_t)s;  /* < 2^33 */
-	s = (s >> 32) + (uint32_t)s;  /* < 2^32 */
-	s = (s >> 16) + (s & 0xffff); /* < 2^17 */
-	s = (s >> 16) + (s & 0xffff);
-	return s == 0xffff;
+	memcpy(&w0, b, 4);
+	memcpy(&w1, b + 4, 4);
+	memcpy(&w2, b + 8, 4);
+	memcpy(&w3, b + 12, 4);
+	memcpy(&w4, b + 16, 4);
+	return ((uint64_t)w0 + w1 + w2 + w3 + w4) *
+	               UINT64_C(0xfffefffefffeffff) <=
+	       UINT64_C(0x1000100010001);
 }
 
 /* Does the header (checksum included) sum to all ones?  Options take the

@@ -23,6 +23,10 @@ extern int fwd_logtype;
  * prefetched: enough to hide a memory access, few enough to stay in L1. */
 #define FWD_PREFETCH_AHEAD 4
 
+/* Copies' mbufs are taken from the pool this many at a time (see
+ * fwd_copy_alloc()). */
+#define FWD_STASH 32
+
 /* A tx buffer sends when this many packets wait for one port. */
 #define FWD_TX_BURST FWD_BURST
 
@@ -112,6 +116,11 @@ struct fwd_worker {
 	uint64_t tb_max_gap; /* cycles that fill an empty bucket */
 	uint64_t tb_last;
 
+	/* mbufs for copies, taken from the pool in bulk and given back at
+	 * the end of the burst: no mbuf is held between bursts */
+	uint16_t n_stash;
+	struct rte_mbuf *stash[FWD_STASH];
+
 	/* punts staged during one burst, enqueued once at its end */
 	uint16_t n_punt;
 	uint8_t punt_reason[FWD_BURST];
@@ -156,8 +165,13 @@ void fwd_punt_flush(struct fwd_worker *w);
 int fwd_tx_init(struct fwd_worker *w, int socket);
 void fwd_tx_fini(struct fwd_worker *w);
 
+/* fwd_tx.c: send what @p port's tx buffer holds. */
+void fwd_tx_flush_port(struct fwd_worker *w, uint16_t port);
+
 /* Hand @p m to the tx buffer of output @p o and count it there; an
- * output on a port this worker has no tx queue on discards. */
+ * output on a port this worker has no tx queue on discards.  The buffer
+ * is rte_eth_dev_tx_buffer's, filled here without its per-packet call
+ * and return value (a full buffer is the rare case). */
 static inline void
 fwd_send(struct fwd_worker *w, const struct mfib_oif *o, struct rte_mbuf *m)
 {
@@ -169,8 +183,9 @@ fwd_send(struct fwd_worker *w, const struct mfib_oif *o, struct rte_mbuf *m)
 		return;
 	}
 	w->octr[o->ctr_id].out_pkts++;
-	w->stats.tx_pkts += rte_eth_tx_buffer(o->port, w->conf.tx_queue[o->port],
-	                                      b, m);
+	b->pkts[b->length++] = m;
+	if (unlikely(b->length == FWD_TX_BURST))
+		fwd_tx_flush_port(w, o->port);
 }
 
 #endif /* FWD_PRIVATE_H */

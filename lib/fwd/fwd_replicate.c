@@ -28,14 +28,41 @@
  * nb_segs = 1 (the free path leaves them so), so this costs a handful of
  * stores where rte_pktmbuf_reset() writes every field. */
 static inline void
-fwd_mbuf_init(const struct fwd_worker *w, struct rte_mbuf *c, uint32_t len)
+fwd_mbuf_init(struct rte_mbuf *c, uint64_t rearm, uint32_t len)
 {
-	memcpy(&c->rearm_data, &w->rearm, sizeof(w->rearm));
+	/* packet_type and pkt_len side by side: one store */
+	uint64_t type_len = (uint64_t)len << 32;
+
+	RTE_BUILD_BUG_ON(offsetof(struct rte_mbuf, pkt_len) !=
+	                 offsetof(struct rte_mbuf, packet_type) + 4);
+	memcpy(&c->rearm_data, &rearm, sizeof(rearm));
 	c->ol_flags = 0;
-	c->packet_type = 0;
-	c->tx_offload = 0;
-	c->pkt_len = len;
+	memcpy(&c->packet_type, &type_len, sizeof(type_len));
 	c->data_len = (uint16_t)len;
+	c->tx_offload = 0;
+}
+
+/* A raw mbuf for a copy (initialised as it is filled), or NULL.  Taken
+ * from the worker's stash, which one mempool operation fills for many
+ * copies and fwd_copy_stash_return() empties at the end of the burst;
+ * when the pool is too low to fill it, mbufs come one by one. */
+static inline struct rte_mbuf *
+fwd_copy_alloc(struct fwd_worker *w)
+{
+	if (unlikely(w->n_stash == 0)) {
+		if (rte_mempool_get_bulk(w->conf.pool, (void **)w->stash,
+		                         FWD_STASH) != 0)
+			return rte_mbuf_raw_alloc(w->conf.pool);
+		w->n_stash = FWD_STASH;
+	}
+	return w->stash[--w->n_stash];
+}
+
+void
+fwd_copy_stash_return(struct fwd_worker *w)
+{
+	rte_mempool_put_bulk(w->conf.pool, (void **)w->stash, w->n_stash);
+	w->n_stash = 0;
 }
 
 /* Can @p p be sent as whole copies?  Small and in one segment, and its
@@ -52,27 +79,29 @@ fwd_copy_whole_ok(const struct fwd_pkt *p)
 }
 
 /* Small frame: new mbuf @p c gets the output's L2 header and the whole
- * IP packet (fwd_copy_whole_ok() said it may). */
+ * IP packet @p s of @p ip_len bytes (fwd_copy_whole_ok() said it may).
+ * Loop invariants come as values: the stores into the copy may alias
+ * anything the compiler would otherwise reload per copy. */
 static inline void
-fwd_copy_whole(const struct fwd_worker *w, struct rte_mbuf *c,
-               const struct fwd_pkt *p, const struct mfib_oif *o)
+fwd_copy_whole(struct rte_mbuf *c, const uint8_t *s, uint16_t ip_len,
+               uint64_t rearm, const struct mfib_oif *o)
 {
-	const uint8_t *s = (const uint8_t *)p->ip;
+	uint8_t l2 = o->l2_len;
 	uint8_t *d;
 
 	/* @c is fresh from the pool: one segment, default headroom, far
 	 * more room than FWD_COPY_MAX needs (fwd_worker_create checks). */
-	fwd_mbuf_init(w, c, o->l2_len + (uint32_t)p->ip_len);
-	d = rte_pktmbuf_mtod(c, uint8_t *);
+	fwd_mbuf_init(c, rearm, l2 + (uint32_t)ip_len);
+	d = (uint8_t *)c->buf_addr + RTE_PKTMBUF_HEADROOM;
 	fwd_l2_put(d, o);
 	/* Whole 16-byte blocks, the first four unconditionally: spare bytes
 	 * past the packet cost less than rte_memcpy's size dispatch. */
-	d += o->l2_len;
+	d += l2;
 	memcpy(d, s, 16);
 	memcpy(d + 16, s + 16, 16);
 	memcpy(d + 32, s + 32, 16);
 	memcpy(d + 48, s + 48, 16);
-	for (uint16_t off = 64; off < p->ip_len; off += 16)
+	for (uint16_t off = 64; off < ip_len; off += 16)
 		memcpy(d + off, s + off, 16);
 }
 
@@ -86,7 +115,7 @@ fwd_copy_indirect(struct fwd_worker *w, struct rte_mbuf *h,
 	struct rte_mbuf *pl;
 	uint8_t *d;
 
-	fwd_mbuf_init(w, h, 0);
+	fwd_mbuf_init(h, w->rearm, 0);
 	d = (uint8_t *)rte_pktmbuf_append(h, l2 + l3);
 	if (unlikely(d == NULL))
 		goto fail_hdr;
@@ -121,13 +150,28 @@ fail_hdr:
 	return NULL;
 }
 
-/* The selection "every output, in order". */
-static const uint8_t fwd_every_oif[MFIB_MAX_OIF] = {
-	0,  1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12, 13, 14, 15,
-	16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31,
-	32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47,
-	48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63,
-};
+/* A copy of @p p (its header at @p ip, @p ip_len bytes; loop invariants
+ * come as values, see fwd_copy_whole()) for output @p o, not the last. */
+static inline void
+fwd_copy_send(struct fwd_worker *w, const struct fwd_pkt *p,
+              const uint8_t *ip, uint16_t ip_len, uint64_t rearm, bool whole,
+              const struct mfib_oif *o)
+{
+	struct rte_mbuf *c = fwd_copy_alloc(w);
+
+	if (likely(c != NULL)) {
+		if (likely(whole))
+			fwd_copy_whole(c, ip, ip_len, rearm, o);
+		else
+			c = fwd_copy_indirect(w, c, p, o);
+	}
+	if (unlikely(c == NULL)) {
+		w->octr[o->ctr_id].out_discards++;
+		w->stats.drop_no_mbuf++;
+		return;
+	}
+	fwd_send(w, o, c);
+}
 
 /* Two or more outputs: copies first, the received mbuf last.  Kept out of
  * line: its arrays would weigh on the single-output path (fwd_out.h). */
@@ -135,58 +179,38 @@ __rte_noinline void
 fwd_replicate_many(struct fwd_worker *w, const struct fwd_pkt *p,
                    const struct mfib_entry *e)
 {
-	struct rte_mbuf *m = p->m;
 	struct rte_ipv4_hdr *ip = p->ip;
+	const uint8_t *ipb = (const uint8_t *)ip;
+	const uint16_t ip_len = p->ip_len;
+	const uint64_t rearm = w->rearm;
 	uint8_t ttl = ip->time_to_live;
 	uint8_t pick[MFIB_MAX_OIF];
-	const uint8_t *sel = fwd_every_oif;
-	struct rte_mbuf *cp[MFIB_MAX_OIF];
-	const struct mfib_oif *o;
+	const struct mfib_oif *o, *last;
 	unsigned int i, n = 0;
-	bool whole;
+	bool whole, df;
 
-	RTE_BUILD_BUG_ON(RTE_DIM(fwd_every_oif) != 64 || MFIB_MAX_OIF != 64);
 	if (likely(fwd_all_oifs_ok(p, e, ttl))) {
-		n = RTE_MIN(e->n_oif, (uint16_t)MFIB_MAX_OIF);
-	} else {
-		bool df = fwd_df(ip);
-
-		for (i = 0; i < e->n_oif && i < MFIB_MAX_OIF; i++)
-			if (fwd_oif_ok(w, p, &e->oif[i], ttl, df))
-				pick[n++] = (uint8_t)i;
-		if (n == 0) {
-			rte_pktmbuf_free(m);
-			return;
-		}
-		sel = pick;
+		/* every output, in order */
+		last = &e->oif[RTE_MIN(e->n_oif, (uint16_t)MFIB_MAX_OIF) - 1];
+		fwd_ttl_dec(ip, ttl);
+		whole = fwd_copy_whole_ok(p);
+		for (o = e->oif; o < last; o++)
+			fwd_copy_send(w, p, ipb, ip_len, rearm, whole, o);
+		fwd_send_in_place(w, p, last);
+		return;
+	}
+	df = fwd_df(ip);
+	for (i = 0; i < e->n_oif && i < MFIB_MAX_OIF; i++)
+		if (fwd_oif_ok(w, p, &e->oif[i], ttl, df))
+			pick[n++] = (uint8_t)i;
+	if (n == 0) {
+		rte_pktmbuf_free(p->m);
+		return;
 	}
 	fwd_ttl_dec(ip, ttl);
 	whole = fwd_copy_whole_ok(p);
-
-	/* One mempool operation for every copy's first mbuf (raw: each is
-	 * initialised as it is filled); when the pool runs low, get what
-	 * can be had one by one. */
-	if (n > 1 && unlikely(rte_mempool_get_bulk(w->conf.pool, (void **)cp,
-	                                           n - 1) != 0)) {
-		for (i = 0; i + 1 < n; i++)
-			cp[i] = rte_mbuf_raw_alloc(w->conf.pool);
-	}
-	for (i = 0; i + 1 < n; i++) {
-		struct rte_mbuf *c = cp[i];
-
-		o = &e->oif[sel[i]];
-		if (likely(c != NULL)) {
-			if (likely(whole))
-				fwd_copy_whole(w, c, p, o);
-			else
-				c = fwd_copy_indirect(w, c, p, o);
-		}
-		if (unlikely(c == NULL)) {
-			w->octr[o->ctr_id].out_discards++;
-			w->stats.drop_no_mbuf++;
-			continue;
-		}
-		fwd_send(w, o, c);
-	}
-	fwd_send_in_place(w, p, &e->oif[sel[n - 1]]);
+	for (i = 0; i + 1 < n; i++)
+		fwd_copy_send(w, p, ipb, ip_len, rearm, whole,
+		              &e->oif[pick[i]]);
+	fwd_send_in_place(w, p, &e->oif[pick[n - 1]]);
 }

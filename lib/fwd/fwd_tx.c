@@ -64,15 +64,18 @@ fwd_tx_fini(struct fwd_worker *w)
 }
 
 void
+fwd_tx_flush_port(struct fwd_worker *w, uint16_t port)
+{
+	w->stats.tx_pkts += rte_eth_tx_buffer_flush(
+	        port, w->conf.tx_queue[port], w->txb[port]);
+}
+
+void
 fwd_worker_flush(struct fwd_worker *w)
 {
 	uint16_t i;
 
-	for (i = 0; i < w->n_tx_port; i++) {
-		uint16_t port = w->tx_port[i];
-
-		w->stats.tx_pkts += rte_eth_tx_buffer_flush(
-		        port, w->conf.tx_queue[port], w->txb[port]);
-	}
+	for (i = 0; i < w->n_tx_port; i++)
+		fwd_tx_flush_port(w, w->tx_port[i]);
 	w->last_flush = rte_rdtsc();
 }
