@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The worker loop and one burst's way through it: parse, bulk lookup of
- * (S,G) then (*,G), the entry's verdict (negative, RPF), replication, and
- * the punts of the burst in one enqueue.
+ * The worker loop and one burst's way through it.  The fast run takes
+ * the burst's leading packets that the flow cache knows and that go to
+ * every output of their entry, each in one pass; the staged path takes
+ * the rest: parse, bulk lookup of (S,G) then (*,G), the entry's verdict
+ * (negative, RPF), replication, and the punts of the burst in one
+ * enqueue.
  *
  * RCU: entry pointers live only within fwd_process_burst(); the loop
  * reports a quiescent state between bursts, when none is held.
@@ -13,6 +16,7 @@
 #include <rte_prefetch.h>
 
 #include "fwd_out.h"
+#include "fwd_parse.h"
 
 /* A miss, or an RPF failure: signal the control thread if the bucket
  * allows, else drop. */
@@ -104,14 +108,15 @@ fwd_accept(struct fwd_worker *w, const struct fwd_pkt *p,
 	fwd_send(w, o, p->m);
 }
 
-/* The flow cache's entry for @p key, or NULL. */
+/* The flow cache's entry for @p key, or NULL (@p fc and @p epoch: the
+ * worker's, as values the caller's stores cannot make stale). */
 static inline const struct mfib_entry *
-fwd_fc_get(const struct fwd_worker *w, uint64_t key)
+fwd_fc_get(struct fwd_fc_set *fc, uint64_t epoch, uint64_t key)
 {
-	const struct fwd_fc_set *c = fwd_fc_set(w->fc, key);
+	const struct fwd_fc_set *c = fwd_fc_set(fc, key);
 	const struct mfib_entry *e;
 
-	if (c->epoch != w->fc_epoch)
+	if (c->epoch != epoch)
 		return NULL;
 	if (c->way[0].key == key)
 		e = c->way[0].e;
@@ -202,21 +207,88 @@ fwd_lookup(struct fwd_worker *w, const struct fwd_pkt *p,
 	}
 }
 
-/* At most FWD_BURST packets. */
+/*
+ * The fast run: from the start of the burst, each packet the parser's
+ * fast lane takes, the flow cache knows, and whose entry sends it to
+ * every output with no check per output, in one pass.  It stops at the
+ * first other packet and leaves that one and the rest, untouched, to the
+ * staged path, so a flow's packets keep their order.  Returns how many
+ * packets it consumed.
+ */
+static inline uint16_t
+fwd_fast_run(struct fwd_worker *w, uint32_t ifindex, struct rte_mbuf **pkts,
+             uint16_t n)
+{
+	struct fwd_fc_set *fc = w->fc;
+	const uint64_t epoch = w->fc_epoch;
+	uint64_t bytes = 0;
+	uint16_t i;
+
+	for (i = 0; i < n && i < FWD_PREFETCH_AHEAD; i++)
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		const struct mfib_entry *e;
+		const struct mfib_oif *o;
+		struct fwd_pkt p;
+		uint16_t n_oif;
+		uint8_t ttl;
+
+		if (i + FWD_PREFETCH_AHEAD < n)
+			rte_prefetch0(rte_pktmbuf_mtod(
+			        pkts[i + FWD_PREFETCH_AHEAD], void *));
+		if (unlikely(!fwd_parse_fast(m, ifindex, false, &p)))
+			break;
+		e = fwd_fc_get(fc, epoch, p.key);
+		if (unlikely(e == NULL))
+			break;
+		ttl = p.ip->time_to_live;
+		n_oif = e->n_oif;
+		o = &e->oif[0];
+		/* RPF, and fwd_all_oifs_ok(); one output keeps the frame
+		 * header's length (untagged) */
+		if (unlikely((e->flags & (MFIB_F_NEGATIVE | MFIB_F_ANY_IIF)) ||
+		             ifindex != e->iif || ttl <= e->ttl_max ||
+		             p.ip_len > e->mtu_min ||
+		             (n_oif == 1 && o->l2_len != RTE_ETHER_HDR_LEN)))
+			break;
+		bytes += m->pkt_len;
+		fwd_count_accepted(w, &p, e);
+		if (likely(n_oif == 1)) {
+			fwd_ttl_dec(p.ip, ttl);
+			/* untagged in, untagged out: the frame starts where
+			 * it did */
+			fwd_l2_put14((uint8_t *)p.ip - RTE_ETHER_HDR_LEN, o);
+			fwd_send(w, o, m);
+		} else {
+			/* a copy: @p p itself stays in registers */
+			struct fwd_pkt q = p;
+
+			fwd_replicate_many(w, &q, e);
+		}
+	}
+	w->stats.rx_pkts += i;
+	w->stats.rx_bytes += bytes;
+	return i;
+}
+
+/* The staged path for at most FWD_BURST packets: parse them all, look
+ * them up (flow cache, then rte_hash in bulk), then forward, drop or
+ * punt each. */
 static void
-fwd_process_chunk(struct fwd_worker *w, uint16_t port, struct rte_mbuf **pkts,
-                  uint16_t n)
+fwd_process_staged(struct fwd_worker *w, uint16_t port, uint32_t ifindex,
+                   struct rte_mbuf **pkts, uint16_t n)
 {
 	struct fwd_pkt p[FWD_BURST];
 	const struct mfib_entry *e[FWD_BURST];
 	uint16_t look[FWD_BURST];
 	uint16_t i, k, n_look = 0;
 
-	k = fwd_parse_burst(w, port, pkts, n, p);
+	k = fwd_parse_burst(w, port, ifindex, pkts, n, p);
 	/* Flow cache first (the control thread's forwarder has none). */
 	if (likely(w->fc != NULL)) {
 		for (i = 0; i < k; i++) {
-			e[i] = fwd_fc_get(w, p[i].key);
+			e[i] = fwd_fc_get(w->fc, w->fc_epoch, p[i].key);
 			if (e[i] == NULL)
 				look[n_look++] = i;
 		}
@@ -242,11 +314,20 @@ __rte_noinline void
 fwd_process_burst(struct fwd_worker *w, uint16_t port, struct rte_mbuf **pkts,
                   uint16_t n)
 {
-	uint16_t off, len;
+	/* Once per burst (interfaces may be added while workers run); 0
+	 * turns the fast lane off. */
+	uint32_t ifindex = w->conf.full_parse ?
+	                           0 :
+	                           mfib_iface_rx(w->conf.mfib, port, 0);
+	uint16_t off = 0, len;
 
-	for (off = 0; off < n; off += len) {
+	/* The fast run needs the fast lane and the flow cache (the control
+	 * thread's forwarder has none). */
+	if (likely(ifindex != 0 && w->fc != NULL))
+		off = fwd_fast_run(w, ifindex, pkts, n);
+	for (; off < n; off += len) {
 		len = RTE_MIN((uint16_t)(n - off), (uint16_t)FWD_BURST);
-		fwd_process_chunk(w, port, pkts + off, len);
+		fwd_process_staged(w, port, ifindex, pkts + off, len);
 	}
 	if (w->n_stash > 0)
 		fwd_copy_stash_return(w);

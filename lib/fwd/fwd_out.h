@@ -21,13 +21,20 @@ void fwd_replicate_many(struct fwd_worker *w, const struct fwd_pkt *p,
 void fwd_copy_stash_return(struct fwd_worker *w);
 
 /* Write @p o's frame header (built with the entry) at @p d: two
- * overlapping stores cover its 14 or 18 bytes. */
+ * overlapping stores cover its 14 or 18 bytes (fwd_l2_put14: @p o is
+ * known to be untagged). */
+static inline void
+fwd_l2_put14(uint8_t *d, const struct mfib_oif *o)
+{
+	memcpy(d, o->l2, 8);
+	memcpy(d + 6, o->l2 + 6, 8);
+}
+
 static inline void
 fwd_l2_put(uint8_t *d, const struct mfib_oif *o)
 {
 	if (likely(o->l2_len == RTE_ETHER_HDR_LEN)) {
-		memcpy(d, o->l2, 8);
-		memcpy(d + 6, o->l2 + 6, 8);
+		fwd_l2_put14(d, o);
 	} else {
 		memcpy(d, o->l2, 16);
 		memcpy(d + 10, o->l2 + 10, 8);

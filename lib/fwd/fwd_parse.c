@@ -10,45 +10,19 @@
 
 #include <rte_prefetch.h>
 
-#include "fwd_private.h"
+#include "fwd_parse.h"
 
 #define FWD_IPV4_MCAST_MASK RTE_BE32(0xf0000000) /* 224.0.0.0/4 */
 #define FWD_IPV4_MCAST_NET  RTE_BE32(0xe0000000)
 #define FWD_IPV4_LOCAL_MASK RTE_BE32(0xffffff00) /* 224.0.0.0/24 */
 #define FWD_IPV4_LOCAL_NET  RTE_BE32(0xe0000000)
 #define FWD_VLAN_ID_MASK    0x0fff
-#define FWD_ROUTABLE_FIRST  0xe0000100u /* 224.0.1.0, host order */
-#define FWD_ROUTABLE_LAST   0xefffffffu /* 239.255.255.255 */
 
 /* Outcome of parsing one frame. */
 enum fwd_parse_verdict {
 	FWD_PARSE_LOOKUP, /* multicast to look up */
 	FWD_PARSE_DONE,   /* dropped or punted, and counted */
 };
-
-/* Is a 20-byte header's checksum right?  Its one's complement sum,
- * checksum included, folds to all ones exactly when the plain sum of its
- * words is a non-zero multiple of 0xffff (2^16 = 1 modulo 0xffff, so
- * 32-bit words in either byte order do as well as 16-bit ones).  The sum
- * is non-zero as the first byte carries the version.  Divisibility by an
- * odd number, without a division: x is a multiple of 0xffff exactly when
- * x times the inverse of 0xffff modulo 2^64 is at most (2^64 - 1) /
- * 0xffff. */
-static inline bool
-fwd_ipv4_csum20_ok(const struct rte_ipv4_hdr *ip)
-{
-	const uint8_t *b = (const uint8_t *)ip; /* 2-byte aligned */
-	uint32_t w0, w1, w2, w3, w4;
-
-	memcpy(&w0, b, 4);
-	memcpy(&w1, b + 4, 4);
-	memcpy(&w2, b + 8, 4);
-	memcpy(&w3, b + 12, 4);
-	memcpy(&w4, b + 16, 4);
-	return ((uint64_t)w0 + w1 + w2 + w3 + w4) *
-	               UINT64_C(0xfffefffefffeffff) <=
-	       UINT64_C(0x1000100010001);
-}
 
 /* Does the header (checksum included) sum to all ones?  Options take the
  * generic sum. */
@@ -198,72 +172,10 @@ drop:
 	return FWD_PARSE_DONE;
 }
 
-/*
- * The common frame, checked with a few loads and compares: untagged
- * Ethernet, a 20-byte IPv4 header that sums right (or that the NIC
- * verified), a routable group (not 224.0.0.0/24, not IGMP), TTL above 1,
- * the frame no longer than the first segment's headers say.  Anything
- * else — or a frame this lane refuses for any reason — goes through
- * fwd_parse_one(), which names the reason; the two must agree on what
- * they accept.
- */
-static inline bool
-fwd_parse_fast(struct rte_mbuf *m, uint32_t ifindex, struct fwd_pkt *p)
-{
-	uint8_t *d = rte_pktmbuf_mtod(m, uint8_t *);
-	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(d + RTE_ETHER_HDR_LEN);
-	uint64_t ol = m->ol_flags & (RTE_MBUF_F_RX_VLAN_STRIPPED |
-	                             RTE_MBUF_F_RX_IP_CKSUM_MASK);
-	uint32_t frame = RTE_ETHER_HDR_LEN, tot;
-	rte_be16_t et;
-
-	if (unlikely(m->data_len < RTE_ETHER_HDR_LEN + sizeof(*ip) ||
-	             (ol & RTE_MBUF_F_RX_VLAN_STRIPPED)))
-		return false;
-	memcpy(&et, d + 2 * RTE_ETHER_ADDR_LEN, sizeof(et));
-	if (unlikely(et != RTE_BE16(RTE_ETHER_TYPE_IPV4) ||
-	             ip->version_ihl != RTE_IPV4_VHL_DEF))
-		return false;
-	tot = rte_be_to_cpu_16(ip->total_length);
-	frame += tot;
-	if (unlikely(tot < sizeof(*ip) || frame > m->pkt_len))
-		return false;
-	/* 224.0.1.0 .. 239.255.255.255: multicast, not link-local — one
-	 * unsigned compare */
-	if (unlikely(rte_be_to_cpu_32(ip->dst_addr) - FWD_ROUTABLE_FIRST >
-	                     FWD_ROUTABLE_LAST - FWD_ROUTABLE_FIRST ||
-	             ip->next_proto_id == IPPROTO_IGMP ||
-	             ip->time_to_live <= 1))
-		return false;
-	/* A NIC's "bad" verdict is summed again: the slow path counts it. */
-	if (ol != RTE_MBUF_F_RX_IP_CKSUM_GOOD &&
-	    unlikely(!fwd_ipv4_csum20_ok(ip)))
-		return false;
-	if (frame != m->pkt_len) {
-		/* Ethernet padding: the copies carry only the IP packet. */
-		if (m->nb_segs != 1)
-			return false;
-		m->data_len = (uint16_t)frame;
-		m->pkt_len = frame;
-	}
-	p->m = m;
-	p->ip = ip;
-	p->key = fwd_fc_key(ip->src_addr, ip->dst_addr);
-	p->ifindex = ifindex;
-	p->l2_len = RTE_ETHER_HDR_LEN;
-	p->ip_len = (uint16_t)tot;
-	return true;
-}
-
 uint16_t
-fwd_parse_burst(struct fwd_worker *w, uint16_t port, struct rte_mbuf **pkts,
-                uint16_t n, struct fwd_pkt *out)
+fwd_parse_burst(struct fwd_worker *w, uint16_t port, uint32_t ifindex,
+                struct rte_mbuf **pkts, uint16_t n, struct fwd_pkt *out)
 {
-	/* Once per burst (interfaces may be added while workers run); 0
-	 * turns the fast lane off. */
-	uint32_t ifindex = w->conf.full_parse ?
-	                           0 :
-	                           mfib_iface_rx(w->conf.mfib, port, 0);
 	uint64_t bytes = 0;
 	uint16_t i, k = 0;
 
@@ -276,7 +188,8 @@ fwd_parse_burst(struct fwd_worker *w, uint16_t port, struct rte_mbuf **pkts,
 			rte_prefetch0(rte_pktmbuf_mtod(
 			        pkts[i + FWD_PREFETCH_AHEAD], void *));
 		bytes += m->pkt_len;
-		if (likely(ifindex != 0 && fwd_parse_fast(m, ifindex, &out[k])))
+		if (likely(ifindex != 0 &&
+		           fwd_parse_fast(m, ifindex, true, &out[k])))
 			k++;
 		else if (fwd_parse_one(w, port, m, &out[k]) == FWD_PARSE_LOOKUP)
 			k++;

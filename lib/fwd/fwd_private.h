@@ -145,10 +145,12 @@ struct fwd_worker {
 
 /* fwd_parse.c: parse and classify @p n received packets; those to look up
  * are written to @p out (their count is returned), the others have been
- * dropped or staged for punting and counted. */
+ * dropped or staged for punting and counted.  @p ifindex: the untagged
+ * interface of @p port, for the fast lane (0: every frame takes the full
+ * parser). */
 uint16_t fwd_parse_burst(struct fwd_worker *w, uint16_t port,
-                         struct rte_mbuf **pkts, uint16_t n,
-                         struct fwd_pkt *out);
+                         uint32_t ifindex, struct rte_mbuf **pkts,
+                         uint16_t n, struct fwd_pkt *out);
 
 /* fwd_punt.c */
 int fwd_punt_init(struct fwd_worker *w);
