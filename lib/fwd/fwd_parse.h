@@ -61,8 +61,10 @@ fwd_parse_fast(struct rte_mbuf *m, uint32_t ifindex, bool trim,
 	uint32_t frame = RTE_ETHER_HDR_LEN, tot;
 	rte_be16_t et;
 
+	/* No flag (no offload) or just the NIC's "good": a stripped tag, a
+	 * bad or partial verdict take the full parser. */
 	if (unlikely(m->data_len < RTE_ETHER_HDR_LEN + sizeof(*ip) ||
-	             (ol & RTE_MBUF_F_RX_VLAN_STRIPPED)))
+	             (ol != 0 && ol != RTE_MBUF_F_RX_IP_CKSUM_GOOD)))
 		return false;
 	memcpy(&et, d + 2 * RTE_ETHER_ADDR_LEN, sizeof(et));
 	if (unlikely(et != RTE_BE16(RTE_ETHER_TYPE_IPV4) ||
@@ -70,7 +72,10 @@ fwd_parse_fast(struct rte_mbuf *m, uint32_t ifindex, bool trim,
 		return false;
 	tot = rte_be_to_cpu_16(ip->total_length);
 	frame += tot;
-	if (unlikely(tot < sizeof(*ip) || frame > m->pkt_len))
+	/* tot >= 20 and frame <= pkt_len in one unsigned compare (pkt_len
+	 * >= data_len >= 34) */
+	if (unlikely(tot - sizeof(*ip) > m->pkt_len - (RTE_ETHER_HDR_LEN +
+	                                               sizeof(*ip))))
 		return false;
 	/* 224.0.1.0 .. 239.255.255.255: multicast, not link-local — one
 	 * unsigned compare */
@@ -79,9 +84,7 @@ fwd_parse_fast(struct rte_mbuf *m, uint32_t ifindex, bool trim,
 	             ip->next_proto_id == IPPROTO_IGMP ||
 	             ip->time_to_live <= 1))
 		return false;
-	/* A NIC's "bad" verdict is summed again: the slow path counts it. */
-	if (ol != RTE_MBUF_F_RX_IP_CKSUM_GOOD &&
-	    unlikely(!fwd_ipv4_csum20_ok(ip)))
+	if (ol == 0 && unlikely(!fwd_ipv4_csum20_ok(ip)))
 		return false;
 	if (frame != m->pkt_len) {
 		/* Ethernet padding: the copies carry only the IP packet. */

@@ -42,20 +42,30 @@ fwd_mbuf_init(struct rte_mbuf *c, uint64_t rearm, uint32_t len)
 	c->tx_offload = 0;
 }
 
-/* A raw mbuf for a copy (initialised as it is filled), or NULL.  Taken
- * from the worker's stash, which one mempool operation fills for many
- * copies and fwd_copy_stash_return() empties at the end of the burst;
- * when the pool is too low to fill it, mbufs come one by one. */
-static inline struct rte_mbuf *
-fwd_copy_alloc(struct fwd_worker *w)
+/* @p k raw mbufs for copies (initialised as they are filled; NULL where
+ * the pool ran dry), at the returned address.  They come from the
+ * worker's stash, which one mempool operation tops up for many copies and
+ * fwd_copy_stash_return() empties at the end of the burst; when the pool
+ * is too low to top it up, or @p k is larger than the stash, they come
+ * one by one into @p spill. */
+static inline struct rte_mbuf **
+fwd_copy_take(struct fwd_worker *w, unsigned int k, struct rte_mbuf **spill)
 {
-	if (unlikely(w->n_stash == 0)) {
-		if (rte_mempool_get_bulk(w->conf.pool, (void **)w->stash,
-		                         FWD_STASH) != 0)
-			return rte_mbuf_raw_alloc(w->conf.pool);
+	unsigned int i;
+
+	if (unlikely(k > w->n_stash)) {
+		if (k > FWD_STASH ||
+		    rte_mempool_get_bulk(w->conf.pool,
+		                         (void **)&w->stash[w->n_stash],
+		                         FWD_STASH - w->n_stash) != 0) {
+			for (i = 0; i < k; i++)
+				spill[i] = rte_mbuf_raw_alloc(w->conf.pool);
+			return spill;
+		}
 		w->n_stash = FWD_STASH;
 	}
-	return w->stash[--w->n_stash];
+	w->n_stash -= k;
+	return &w->stash[w->n_stash];
 }
 
 void
@@ -150,15 +160,14 @@ fail_hdr:
 	return NULL;
 }
 
-/* A copy of @p p (its header at @p ip, @p ip_len bytes; loop invariants
- * come as values, see fwd_copy_whole()) for output @p o, not the last. */
+/* Copy @p p (its header at @p ip, @p ip_len bytes; loop invariants come
+ * as values, see fwd_copy_whole()) into @p c, NULL or a raw mbuf, for
+ * output @p o, not the last. */
 static inline void
 fwd_copy_send(struct fwd_worker *w, const struct fwd_pkt *p,
               const uint8_t *ip, uint16_t ip_len, uint64_t rearm, bool whole,
-              const struct mfib_oif *o)
+              struct rte_mbuf *c, const struct mfib_oif *o)
 {
-	struct rte_mbuf *c = fwd_copy_alloc(w);
-
 	if (likely(c != NULL)) {
 		if (likely(whole))
 			fwd_copy_whole(c, ip, ip_len, rearm, o);
@@ -185,6 +194,7 @@ fwd_replicate_many(struct fwd_worker *w, const struct fwd_pkt *p,
 	const uint64_t rearm = w->rearm;
 	uint8_t ttl = ip->time_to_live;
 	uint8_t pick[MFIB_MAX_OIF];
+	struct rte_mbuf *spill[MFIB_MAX_OIF], **cp;
 	const struct mfib_oif *o, *last;
 	unsigned int i, n = 0;
 	bool whole, df;
@@ -194,8 +204,9 @@ fwd_replicate_many(struct fwd_worker *w, const struct fwd_pkt *p,
 		last = &e->oif[RTE_MIN(e->n_oif, (uint16_t)MFIB_MAX_OIF) - 1];
 		fwd_ttl_dec(ip, ttl);
 		whole = fwd_copy_whole_ok(p);
+		cp = fwd_copy_take(w, (unsigned int)(last - e->oif), spill);
 		for (o = e->oif; o < last; o++)
-			fwd_copy_send(w, p, ipb, ip_len, rearm, whole, o);
+			fwd_copy_send(w, p, ipb, ip_len, rearm, whole, *cp++, o);
 		fwd_send_in_place(w, p, last);
 		return;
 	}
@@ -209,8 +220,9 @@ fwd_replicate_many(struct fwd_worker *w, const struct fwd_pkt *p,
 	}
 	fwd_ttl_dec(ip, ttl);
 	whole = fwd_copy_whole_ok(p);
+	cp = fwd_copy_take(w, n - 1, spill);
 	for (i = 0; i + 1 < n; i++)
-		fwd_copy_send(w, p, ipb, ip_len, rearm, whole,
+		fwd_copy_send(w, p, ipb, ip_len, rearm, whole, cp[i],
 		              &e->oif[pick[i]]);
 	fwd_send_in_place(w, p, &e->oif[pick[n - 1]]);
 }
