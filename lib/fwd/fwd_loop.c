@@ -322,9 +322,19 @@ fwd_process_burst(struct fwd_worker *w, uint16_t port, struct rte_mbuf **pkts,
 	uint16_t off = 0, len;
 
 	/* The fast run needs the fast lane and the flow cache (the control
-	 * thread's forwarder has none). */
-	if (likely(ifindex != 0 && w->fc != NULL))
-		off = fwd_fast_run(w, ifindex, pkts, n);
+	 * thread's forwarder has none).  Traffic it keeps stopping on (flows
+	 * the cache cannot hold, say) goes to the staged path for a while:
+	 * the staged path looks entries up for a whole burst at once, so
+	 * their cache misses overlap, where the run meets them one by one. */
+	if (likely(ifindex != 0 && w->fc != NULL)) {
+		if (likely(w->fast_backoff == 0)) {
+			off = fwd_fast_run(w, ifindex, pkts, n);
+			if (unlikely(off < n / 2))
+				w->fast_backoff = FWD_FAST_BACKOFF;
+		} else {
+			w->fast_backoff--;
+		}
+	}
 	for (; off < n; off += len) {
 		len = RTE_MIN((uint16_t)(n - off), (uint16_t)FWD_BURST);
 		fwd_process_staged(w, port, ifindex, pkts + off, len);

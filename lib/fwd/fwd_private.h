@@ -40,6 +40,10 @@ extern int fwd_logtype;
  * only if the table retired something. */
 #define FWD_QS_LOOPS 256
 
+/* A fast run that takes less than half its burst is not tried again for
+ * this many bursts. */
+#define FWD_FAST_BACKOFF 8
+
 /*
  * Flow cache: a set-associative table of (S,G) → entry in front of
  * rte_hash, private to one worker.  A cached pointer is an RCU reference
@@ -134,6 +138,8 @@ struct fwd_worker {
 
 	uint64_t last_flush;
 	uint32_t qs_loops;        /* loop iterations since the last report */
+	uint32_t fast_backoff;    /* bursts left before the fast run is tried
+	                           * again (see fwd_process_burst()) */
 
 	/* flow cache (NULL when the worker is not an RCU reader) */
 	uint64_t fc_epoch;
