@@ -814,10 +814,13 @@ def _gp_head(png, title, xlabel, fan, logx=False):
          "set title '%s'\nset xlabel '%s'\nset ylabel 'Mpps'\n"
          "set grid\nset key outside right\nset yrange [0:*]\n"
          % (png, title, xlabel))
+    # one script draws every plot: settings carry over unless reset
     if fan:
-        s += "set logscale x 2\nset xtics (1,2,3,4,8,16)\n"
-    if logx:
-        s += "set logscale x 10\n"
+        s += ("set logscale x 2\nset xrange [0.9:18]\n"
+              "set xtics (1,2,3,4,8,16)\n")
+    elif logx:
+        s += ("set logscale x 10\nset xrange [*:*]\n"
+              "set xtics autofreq\nset format x '%.0s%c'\n")
     return s
 
 
