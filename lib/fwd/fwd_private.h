@@ -5,7 +5,9 @@
 /*
  * fwd internals shared by the files of lib/fwd: the worker state and the
  * stages of a burst (parse → lookup → accept → replicate → tx, with punts
- * staged on the side).  Nothing here is part of the contract.
+ * staged on the side; the fast run in fwd_loop.c takes a burst's leading
+ * packets through them one at a time).  Nothing here is part of the
+ * contract.
  */
 
 #include <rte_branch_prediction.h>
