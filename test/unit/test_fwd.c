@@ -1118,6 +1118,66 @@ test_fast_run_matches_staged_path(void **state)
 	reader_destroy(r);
 }
 
+/* More outputs than the worker's stash of copy mbufs holds (32): the
+ * copies' mbufs then come one by one.  Forty tagged interfaces on one
+ * port, each must get one copy, by the staged path and by the fast run. */
+#define WIDE_OIFS 40
+#define WIDE_IF0  100
+
+static void
+test_fanout_beyond_the_copy_stash(void **state)
+{
+	static struct view v[WIDE_OIFS + 1];
+	struct fwd_worker *r = reader_create();
+	uint32_t oif[WIDE_OIFS];
+	uint8_t orig[MAX_FRAME];
+	unsigned int i, k, n, round, avail;
+	uint16_t len = 0;
+
+	(void)state;
+	for (i = 0; i < WIDE_OIFS; i++) {
+		struct mfib_iface ifc = {
+			.ifindex = WIDE_IF0 + i,
+			.port = port_id[ifdef[IF_A].port],
+			.vlan = (uint16_t)(200 + i),
+			.mtu = 1500,
+			.mac = { { 0x02, 0, 0, 0, 1, (uint8_t)i } },
+		};
+
+		snprintf(ifc.name, sizeof(ifc.name), "wide%u", i);
+		assert_int_equal(mfib_iface_add(T, &ifc), 0);
+		oif[i] = ifc.ifindex;
+	}
+	route(SRC1, GRP1, IF_IN, 0, oif, WIDE_OIFS);
+	avail = rte_mempool_avail_count(pool);
+	/* the plain worker, then the reader twice: a miss (staged), then
+	 * a flow-cache hit (the fast run) */
+	for (round = 0; round < 3; round++) {
+		struct fwd_worker *w = round == 0 ? W : r;
+		struct rte_mbuf *m = frame_simple(SRC1, GRP1);
+		bool seen[WIDE_OIFS] = { false };
+
+		len = rte_be_to_cpu_16(frame_ip(m)->total_length);
+		memcpy(orig, frame_ip(m), len);
+		fwd_process_burst(w, port_id[0], &m, 1);
+		fwd_worker_flush(w);
+		n = fr_take(ifdef[IF_A].port, v, RTE_DIM(v));
+		assert_int_equal(n, WIDE_OIFS);
+		for (k = 0; k < n; k++) {
+			assert_true(v[k].vlan >= 200 &&
+			            v[k].vlan < 200 + WIDE_OIFS);
+			assert_false(seen[v[k].vlan - 200]);
+			seen[v[k].vlan - 200] = true;
+			assert_copy_of(&v[k], orig, len);
+		}
+	}
+	assert_int_equal(fwd_worker_stats(W)->drop_no_mbuf, 0);
+	assert_int_equal(fwd_worker_stats(r)->drop_no_mbuf, 0);
+	/* everything sent was taken and freed: no mbuf held back */
+	assert_int_equal(rte_mempool_avail_count(pool), avail);
+	reader_destroy(r);
+}
+
 /* Frames that are each wrong in one way. */
 static void
 test_malformed_frames_each_counted(void **state)
@@ -1844,6 +1904,7 @@ main(void)
 		T_(flow_cache_never_uses_replaced_or_deleted_entry),
 		T_(flow_cache_emptied_when_a_report_lets_entries_go),
 		T_(fast_run_matches_staged_path),
+		T_(fanout_beyond_the_copy_stash),
 		T_(malformed_frames_each_counted),
 		T_(large_frame_replicated_with_intact_payload),
 		T_(small_frame_copies),
