@@ -26,7 +26,7 @@ extern int fwd_logtype;
 #define FWD_PREFETCH_AHEAD 4
 
 /* Copies' mbufs are taken from the pool this many at a time (see
- * fwd_copy_alloc()). */
+ * fwd_copy_take()). */
 #define FWD_STASH 32
 
 /* A tx buffer sends when this many packets wait for one port. */
