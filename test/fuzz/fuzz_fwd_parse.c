@@ -31,7 +31,6 @@
  *  - ASan/UBSan see no bad access.
  * A violation prints a reason and abort()s.
  */
-#include <dlfcn.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +44,8 @@
 
 #include "fwd.h"
 #include "mfib.h"
+
+#include "../ring_pmd.h"
 
 #define FZ_MAX_FRAME 1600
 #define FZ_MAX_BURST 8
@@ -78,29 +79,14 @@ fz_fail(const char *why)
 	abort();
 }
 
-typedef int (*from_rings_fn)(const char *name,
-                             struct rte_ring *const rx_queues[],
-                             const unsigned int nb_rx_queues,
-                             struct rte_ring *const tx_queues[],
-                             const unsigned int nb_tx_queues,
-                             const unsigned int numa_node);
-
 static void
 fz_ports(void)
 {
 	struct rte_eth_conf ec = { 0 };
-	from_rings_fn from_rings;
-	void *lib;
+	test_from_rings_fn from_rings = test_ring_pmd_from_rings();
 
-	/* The ring PMD is an EAL plugin, not on libdpdk's link line. */
-	lib = dlopen("librte_net_ring.so", RTLD_NOW | RTLD_GLOBAL);
-	if (lib == NULL)
-		lib = dlopen("librte_net_ring.so.23", RTLD_NOW | RTLD_GLOBAL);
-	if (lib == NULL)
-		fz_fail("cannot load librte_net_ring");
-	from_rings = (from_rings_fn)(uintptr_t)dlsym(lib, "rte_eth_from_rings");
 	if (from_rings == NULL)
-		fz_fail("no rte_eth_from_rings");
+		fz_fail("cannot load the ring PMD's rte_eth_from_rings");
 	for (unsigned int p = 0; p < FZ_NPORT; p++) {
 		struct rte_ring *rx;
 		char name[32];

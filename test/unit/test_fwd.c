@@ -16,7 +16,6 @@
 #include <string.h>
 
 #include <cmocka.h>
-#include <dlfcn.h>
 
 #include <rte_cycles.h>
 #include <rte_eal.h>
@@ -30,6 +29,8 @@
 
 #include "fwd.h"
 #include "mfib.h"
+
+#include "../ring_pmd.h"
 
 #define N_PORTS      6
 #define POOL_SIZE    16383
@@ -456,13 +457,6 @@ test_teardown(void **state)
 
 /* ---- EAL and ports --------------------------------------------------- */
 
-typedef int (*from_rings_fn)(const char *name,
-                             struct rte_ring *const rx_queues[],
-                             const unsigned int nb_rx_queues,
-                             struct rte_ring *const tx_queues[],
-                             const unsigned int nb_tx_queues,
-                             const unsigned int numa_node);
-
 static int
 group_setup(void **state)
 {
@@ -479,21 +473,13 @@ group_setup(void **state)
 		"--log-level=mcastfwd.*:warning",
 	};
 	struct rte_eth_conf ec = { 0 };
-	from_rings_fn from_rings;
-	void *lib;
+	test_from_rings_fn from_rings;
 	unsigned int p;
 
 	(void)state;
 	if (rte_eal_init(RTE_DIM(argv), argv) < 0)
 		return -1;
-	/* The ring PMD is an EAL plugin, not in libdpdk's link line:
-	 * reach its one public constructor the way EAL loaded it. */
-	lib = dlopen("librte_net_ring.so", RTLD_NOW | RTLD_GLOBAL);
-	if (lib == NULL)
-		lib = dlopen("librte_net_ring.so.23", RTLD_NOW | RTLD_GLOBAL);
-	if (lib == NULL)
-		return -1;
-	from_rings = (from_rings_fn)(uintptr_t)dlsym(lib, "rte_eth_from_rings");
+	from_rings = test_ring_pmd_from_rings();
 	if (from_rings == NULL)
 		return -1;
 
