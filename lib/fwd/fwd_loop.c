@@ -82,9 +82,21 @@ fwd_accept_general(struct fwd_worker *w, const struct fwd_pkt *p,
 	fwd_replicate(w, p, e);
 }
 
-/* The common case in one pass: RPF passes on an entry with one output,
- * the packet's TTL and length pass that output, its frame header keeps
- * its length.  Everything else takes fwd_accept_general(). */
+/* The common case: RPF passes and every output of @p e takes @p p (TTL
+ * @p ttl) with no check of its own. */
+static inline bool
+fwd_takes_all(const struct fwd_pkt *p, const struct mfib_entry *e,
+              uint8_t ttl)
+{
+	/* fwd_all_oifs_ok() with the flags tested at once */
+	return !(e->flags & (MFIB_F_NEGATIVE | MFIB_F_ANY_IIF)) &&
+	       p->ifindex == e->iif && ttl > e->ttl_max &&
+	       p->ip_len <= e->mtu_min;
+}
+
+/* The common case in one pass for an entry with one output whose frame
+ * header keeps the packet's header length.  Everything else takes
+ * fwd_accept_general(). */
 static inline void
 fwd_accept(struct fwd_worker *w, const struct fwd_pkt *p,
            const struct mfib_entry *e)
@@ -93,11 +105,8 @@ fwd_accept(struct fwd_worker *w, const struct fwd_pkt *p,
 	struct rte_ipv4_hdr *ip = p->ip;
 	uint8_t ttl = ip->time_to_live;
 
-	if (unlikely(e->n_oif != 1 ||
-	             (e->flags & (MFIB_F_NEGATIVE | MFIB_F_ANY_IIF)) ||
-	             p->ifindex != e->iif ||
-	             ttl <= e->ttl_max || p->ip_len > e->mtu_min ||
-	             o->l2_len != p->l2_len)) {
+	if (unlikely(e->n_oif != 1 || o->l2_len != p->l2_len ||
+	             !fwd_takes_all(p, e, ttl))) {
 		fwd_accept_general(w, p, e);
 		return;
 	}
@@ -245,11 +254,8 @@ fwd_fast_run(struct fwd_worker *w, uint32_t ifindex, struct rte_mbuf **pkts,
 		ttl = p.ip->time_to_live;
 		n_oif = e->n_oif;
 		o = &e->oif[0];
-		/* RPF, and fwd_all_oifs_ok(); one output keeps the frame
-		 * header's length (untagged) */
-		if (unlikely((e->flags & (MFIB_F_NEGATIVE | MFIB_F_ANY_IIF)) ||
-		             ifindex != e->iif || ttl <= e->ttl_max ||
-		             p.ip_len > e->mtu_min ||
+		/* one output keeps the frame header's length (untagged) */
+		if (unlikely(!fwd_takes_all(&p, e, ttl) ||
 		             (n_oif == 1 && o->l2_len != RTE_ETHER_HDR_LEN)))
 			break;
 		bytes += m->pkt_len;
