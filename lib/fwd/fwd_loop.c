@@ -56,14 +56,23 @@ fwd_reject(struct fwd_worker *w, const struct fwd_pkt *p,
 		rte_pktmbuf_free(p->m);
 }
 
+/* The entry's share of an accepted packet (the worker's fwd_pkts is
+ * the caller's: the fast run counts its packets once). */
 static inline void
-fwd_count_accepted(struct fwd_worker *w, const struct fwd_pkt *p,
-                   const struct mfib_entry *e)
+fwd_count_entry(struct fwd_worker *w, const struct fwd_pkt *p,
+                const struct mfib_entry *e)
 {
 	struct mfib_entry_ctr *ec = &w->ectr[e->id];
 
 	ec->in_pkts++;
 	ec->in_octets += p->ip_len;
+}
+
+static inline void
+fwd_count_accepted(struct fwd_worker *w, const struct fwd_pkt *p,
+                   const struct mfib_entry *e)
+{
+	fwd_count_entry(w, p, e);
 	w->stats.fwd_pkts++;
 }
 
@@ -230,7 +239,7 @@ fwd_fast_run(struct fwd_worker *w, uint32_t ifindex, struct rte_mbuf **pkts,
 {
 	struct fwd_fc_set *fc = w->fc;
 	const uint64_t epoch = w->fc_epoch;
-	uint64_t bytes = 0;
+	uint64_t ip_bytes = 0;
 	uint16_t i;
 
 	for (i = 0; i < n && i < FWD_PREFETCH_AHEAD; i++)
@@ -258,8 +267,9 @@ fwd_fast_run(struct fwd_worker *w, uint32_t ifindex, struct rte_mbuf **pkts,
 		if (unlikely(!fwd_takes_all(&p, e, ttl) ||
 		             (n_oif == 1 && o->l2_len != RTE_ETHER_HDR_LEN)))
 			break;
-		bytes += m->pkt_len;
-		fwd_count_accepted(w, &p, e);
+		/* the lane took only frames of 14 + ip_len bytes */
+		ip_bytes += p.ip_len;
+		fwd_count_entry(w, &p, e);
 		if (likely(n_oif == 1)) {
 			fwd_ttl_dec(p.ip, ttl);
 			/* untagged in, untagged out: the frame starts where
@@ -274,7 +284,8 @@ fwd_fast_run(struct fwd_worker *w, uint32_t ifindex, struct rte_mbuf **pkts,
 		}
 	}
 	w->stats.rx_pkts += i;
-	w->stats.rx_bytes += bytes;
+	w->stats.rx_bytes += ip_bytes + (uint64_t)RTE_ETHER_HDR_LEN * i;
+	w->stats.fwd_pkts += i;
 	return i;
 }
 

@@ -103,10 +103,26 @@ fwd_df(const struct rte_ipv4_hdr *ip)
 }
 
 /* TTL and checksum: once per packet, in the received header, which every
- * copy duplicates and no clone references. */
+ * copy duplicates and no clone references.  @p ttl (> 1) is the
+ * header's. */
 static inline void
 fwd_ttl_dec(struct rte_ipv4_hdr *ip, uint8_t ttl)
 {
+#if RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN
+	/* TTL, protocol and checksum are one little-endian word: TTL in
+	 * its low byte, the checksum byte-swapped in its high half, where
+	 * fwd_csum_ttl_dec() adds 1 with end-around carry.  Adding 0xffff
+	 * takes 1 from the TTL and carries 1 into the checksum, which is
+	 * all there is to do unless the checksum is 0xfffe or 0xffff. */
+	uint32_t w;
+
+	memcpy(&w, &ip->time_to_live, sizeof(w));
+	if (likely(w < 0xfffe0000u)) {
+		w += 0xffff;
+		memcpy(&ip->time_to_live, &w, sizeof(w));
+		return;
+	}
+#endif
 	ip->time_to_live = ttl - 1;
 	ip->hdr_checksum = fwd_csum_ttl_dec(ip->hdr_checksum);
 }

@@ -28,7 +28,7 @@
 #include <rte_udp.h>
 
 #include "fwd.h"
-#include "fwd_private.h" /* the flow cache's set index */
+#include "fwd_out.h" /* fwd_ttl_dec(); the flow cache's set index */
 #include "mfib.h"
 
 #include "../ring_pmd.h"
@@ -581,6 +581,34 @@ test_ttl_decremented_and_checksum_valid(void **state)
 			tx_expect_one(p, &v);
 			assert_int_equal(v.ip->time_to_live, f.ttl - 1);
 			assert_copy_of(&v, orig, len);
+		}
+	}
+}
+
+/* fwd_ttl_dec() against the reference update, fwd_csum_ttl_dec(), for
+ * every checksum value: its one-word form must hand the two values where
+ * the checksum wraps to the reference, and leave the protocol alone. */
+static void
+test_ttl_dec_matches_reference_for_every_checksum(void **state)
+{
+	static const uint8_t ttls[] = {2, 64, 255};
+	struct rte_ipv4_hdr ip;
+
+	(void)state;
+	for (unsigned int i = 0; i < RTE_DIM(ttls); i++) {
+		for (uint32_t c = 0; c <= UINT16_MAX; c++) {
+			memset(&ip, 0, sizeof(ip));
+			ip.time_to_live = ttls[i];
+			ip.next_proto_id = IPPROTO_UDP;
+			ip.hdr_checksum = (rte_be16_t)c;
+			fwd_ttl_dec(&ip, ttls[i]);
+			if (ip.time_to_live != ttls[i] - 1 ||
+			    ip.next_proto_id != IPPROTO_UDP ||
+			    ip.hdr_checksum != fwd_csum_ttl_dec((uint16_t)c))
+				fail_msg("TTL %u checksum 0x%04x: got TTL %u "
+				         "protocol %u checksum 0x%04x",
+				         ttls[i], c, ip.time_to_live,
+				         ip.next_proto_id, ip.hdr_checksum);
 		}
 	}
 }
@@ -1929,6 +1957,7 @@ main(void)
 	cmocka_unit_test_setup_teardown(test_##name, test_setup, test_teardown)
 		T_(forwards_to_every_output_port_only),
 		T_(ttl_decremented_and_checksum_valid),
+		T_(ttl_dec_matches_reference_for_every_checksum),
 		T_(source_mac_is_output_port_mac_and_dest_is_group_mac),
 		T_(vlan_push_pop_rewrite),
 		T_(rpf_failure_counted_not_forwarded),
