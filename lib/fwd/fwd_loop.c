@@ -126,25 +126,35 @@ fwd_accept(struct fwd_worker *w, const struct fwd_pkt *p,
 	fwd_send(w, o, p->m);
 }
 
-/* The flow cache's entry for @p key, or NULL (@p fc and @p epoch: the
- * worker's, as values the caller's stores cannot make stale). */
+/* The flow cache's entry for @p key, its retired mark unread, or NULL
+ * (@p fc and @p epoch: the worker's, as values the caller's stores cannot
+ * make stale). */
 static inline const struct mfib_entry *
-fwd_fc_get(struct fwd_fc_set *fc, uint64_t epoch, uint64_t key)
+fwd_fc_probe(struct fwd_fc_set *fc, uint64_t epoch, uint64_t key)
 {
 	const struct fwd_fc_set *c = fwd_fc_set(fc, key);
-	const struct mfib_entry *e;
 
 	if (c->epoch != epoch)
 		return NULL;
 	if (c->way[0].key == key)
-		e = c->way[0].e;
-	else if (c->way[1].key == key)
-		e = c->way[1].e;
-	else if (c->way[2].key == key)
-		e = c->way[2].e;
-	else
-		return NULL;
-	return __atomic_load_n(&e->retired, __ATOMIC_ACQUIRE) ? NULL : e;
+		return c->way[0].e;
+	if (c->way[1].key == key)
+		return c->way[1].e;
+	if (c->way[2].key == key)
+		return c->way[2].e;
+	return NULL;
+}
+
+/* The flow cache's entry for @p key unless the writer has retired it,
+ * or NULL. */
+static inline const struct mfib_entry *
+fwd_fc_get(struct fwd_fc_set *fc, uint64_t epoch, uint64_t key)
+{
+	const struct mfib_entry *e = fwd_fc_probe(fc, epoch, key);
+
+	return e != NULL && !__atomic_load_n(&e->retired, __ATOMIC_ACQUIRE) ?
+	               e :
+	               NULL;
 }
 
 /* Remember @p e for @p key, evicting the set's oldest way. */
@@ -239,6 +249,8 @@ fwd_fast_run(struct fwd_worker *w, uint32_t ifindex, struct rte_mbuf **pkts,
 {
 	struct fwd_fc_set *fc = w->fc;
 	const uint64_t epoch = w->fc_epoch;
+	/* a live plain entry with one output, for packets from @p ifindex */
+	const uint64_t gate1 = mfib_entry_gate(ifindex, 1);
 	uint64_t ip_bytes = 0;
 	uint16_t i;
 
@@ -249,7 +261,7 @@ fwd_fast_run(struct fwd_worker *w, uint32_t ifindex, struct rte_mbuf **pkts,
 		const struct mfib_entry *e;
 		const struct mfib_oif *o;
 		struct fwd_pkt p;
-		uint16_t n_oif;
+		uint64_t gate;
 		uint8_t ttl;
 
 		if (i + FWD_PREFETCH_AHEAD < n)
@@ -257,20 +269,22 @@ fwd_fast_run(struct fwd_worker *w, uint32_t ifindex, struct rte_mbuf **pkts,
 			        pkts[i + FWD_PREFETCH_AHEAD], void *));
 		if (unlikely(!fwd_parse_fast(m, ifindex, false, &p)))
 			break;
-		e = fwd_fc_get(fc, epoch, p.key);
+		e = fwd_fc_probe(fc, epoch, p.key);
 		if (unlikely(e == NULL))
 			break;
+		/* RPF, not retired, plain, one output or more: in one word
+		 * (the acquire pairs with the writer's retiring store) */
+		gate = __atomic_load_n(&e->gate, __ATOMIC_ACQUIRE);
 		ttl = p.ip->time_to_live;
-		n_oif = e->n_oif;
 		o = &e->oif[0];
-		/* one output keeps the frame header's length (untagged) */
-		if (unlikely(!fwd_takes_all(&p, e, ttl) ||
-		             (n_oif == 1 && o->l2_len != RTE_ETHER_HDR_LEN)))
+		if (unlikely((gate != gate1 &&
+		              gate != mfib_entry_gate(ifindex, e->n_oif)) ||
+		             ttl <= e->ttl_max || p.ip_len > e->mtu_min))
 			break;
 		/* the lane took only frames of 14 + ip_len bytes */
 		ip_bytes += p.ip_len;
 		fwd_count_entry(w, &p, e);
-		if (likely(n_oif == 1)) {
+		if (likely(gate == gate1)) {
 			fwd_ttl_dec(p.ip, ttl);
 			/* untagged in, untagged out: the frame starts where
 			 * it did */

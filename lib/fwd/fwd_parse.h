@@ -72,10 +72,11 @@ fwd_parse_fast(struct rte_mbuf *m, uint32_t ifindex, bool trim,
 		return false;
 	tot = rte_be_to_cpu_16(ip->total_length);
 	frame += tot;
-	/* tot >= 20 and frame <= pkt_len in one unsigned compare (pkt_len
-	 * >= data_len >= 34) */
-	if (unlikely(tot - sizeof(*ip) > m->pkt_len - (RTE_ETHER_HDR_LEN +
-	                                               sizeof(*ip))))
+	/* tot >= 20 and frame <= pkt_len (>= data_len >= 34): in one
+	 * unsigned compare, or, with no padding to trim, frame == pkt_len */
+	if (trim ? unlikely(tot - sizeof(*ip) >
+	                    m->pkt_len - (RTE_ETHER_HDR_LEN + sizeof(*ip))) :
+	           unlikely(frame != m->pkt_len))
 		return false;
 	/* 224.0.1.0 .. 239.255.255.255: multicast, not link-local — one
 	 * unsigned compare */
@@ -86,9 +87,9 @@ fwd_parse_fast(struct rte_mbuf *m, uint32_t ifindex, bool trim,
 		return false;
 	if (ol == 0 && unlikely(!fwd_ipv4_csum20_ok(ip)))
 		return false;
-	if (frame != m->pkt_len) {
+	if (trim && frame != m->pkt_len) {
 		/* Ethernet padding: the copies carry only the IP packet. */
-		if (!trim || m->nb_segs != 1)
+		if (m->nb_segs != 1)
 			return false;
 		m->data_len = (uint16_t)frame;
 		m->pkt_len = frame;

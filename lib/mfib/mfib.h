@@ -125,17 +125,40 @@ mfib_oif_src_mac(const struct mfib_oif *o)
  *  at every quiescent report) sees it and looks the key up again. */
 struct mfib_entry {
 	uint32_t id;                 /**< stable entry counter id */
-	uint32_t iif;                /**< incoming ifindex (RPF) */
 	uint8_t flags;               /**< MFIB_F_* */
 	/** Largest ttl_threshold and smallest mtu of the outputs: a packet
 	 *  with a TTL above the one and a length within the other goes to
 	 *  every output without a check per output. */
 	uint8_t ttl_max;
-	uint16_t n_oif;
-	uint16_t retired;            /**< 0 while published */
 	uint16_t mtu_min;
+	/** What the fast path checks first, read as one word (`gate`, see
+	 *  mfib_entry_gate()): the arrival interface, not retired, plain,
+	 *  the number of outputs. */
+	union {
+		struct {
+			uint32_t iif;        /**< incoming ifindex (RPF) */
+			uint8_t retired;     /**< 0 while published */
+			/** 1: RPF by iif, at least one output, and a single
+			 *  output is untagged (no MFIB_F_NEGATIVE nor
+			 *  MFIB_F_ANY_IIF) */
+			uint8_t plain;
+			uint16_t n_oif;
+		};
+		uint64_t gate;
+	};
 	struct mfib_oif oif[];
 };
+
+/** The `gate` of a published plain entry with @p n_oif outputs whose
+ *  packets arrive on @p iif: one compare tells a reader the entry takes
+ *  them without further flag checks. */
+static inline uint64_t
+mfib_entry_gate(uint32_t iif, uint16_t n_oif)
+{
+	struct mfib_entry g = {.iif = iif, .plain = 1, .n_oif = n_oif};
+
+	return g.gate;
+}
 
 /** Per-lcore counters of one entry. */
 struct mfib_entry_ctr {

@@ -415,6 +415,9 @@ mfib_set(struct mfib *t, const struct mfib_spec *spec)
 			return -ENOSPC;
 		}
 	}
+	/* n == 0: negative */
+	e->plain = !(e->flags & MFIB_F_ANY_IIF) &&
+	           (n > 1 || (n == 1 && e->oif[0].l2_len == RTE_ETHER_HDR_LEN));
 
 	if (old != NULL) {
 		rc = mfib_retire_room(t);

@@ -1025,7 +1025,7 @@ test_flow_cache_emptied_when_a_report_lets_entries_go(void **state)
 
 /* One of each kind of frame the fast run must either take or leave, with
  * everything after it, to the staged path. */
-#define FR_KINDS 15
+#define FR_KINDS 16
 #define SRC3 IP4(10, 0, 0, 3)
 #define GRP3 IP4(239, 1, 1, 3)
 #define GRP4 IP4(239, 1, 1, 4)
@@ -1050,6 +1050,7 @@ fr_frame(unsigned int kind, uint8_t seed)
 	case 11: f.payload = 1000; break;
 	case 12: f.grp = GRP2; f.payload = 1200; break; /* indirect copies */
 	case 13: f.grp = GRP4; break;                 /* tag pushed */
+	case 15: f.src = SRC3; break;                 /* negative */
 	default: break;
 	}
 	m = frame_build(&f);
@@ -1100,6 +1101,7 @@ test_fast_run_matches_staged_path(void **state)
 	ROUTE(SRC2, GRP1, IF_B, 0, IF_A);
 	ROUTE(SRC2, GRP2, IF_IN, 0, IF_THR, IF_A);
 	ROUTE(SRC1, GRP4, IF_IN, 0, IF_VLAN);
+	route(SRC3, GRP1, IF_IN, MFIB_F_NEGATIVE, NULL, 0);
 	for (round = 0; round < 2 * FR_KINDS; round++) {
 		for (i = 0; i < FR_KINDS; i++) {
 			unsigned int kind = (i + round) % FR_KINDS;
@@ -1141,7 +1143,8 @@ test_fast_run_matches_staged_path(void **state)
 	sr = fwd_worker_stats(r);
 	assert_memory_equal(sw, sr, sizeof(*sw));
 	assert_true(sw->fwd_pkts > 0 && sw->punt_miss > 0 &&
-	            sw->drop_wrong_if > 0 && sw->drop_bad_csum > 0);
+	            sw->drop_wrong_if > 0 && sw->drop_bad_csum > 0 &&
+	            sw->drop_negative > 0);
 	assert_int_equal(sw->drop_miss, 0); /* no punt was rate-limited */
 	reader_destroy(r);
 }
