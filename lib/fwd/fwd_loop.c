@@ -126,22 +126,21 @@ fwd_accept(struct fwd_worker *w, const struct fwd_pkt *p,
 	fwd_send(w, o, p->m);
 }
 
-/* The flow cache's entry for @p key, its retired mark unread, or NULL
- * (@p fc and @p epoch: the worker's, as values the caller's stores cannot
- * make stale). */
-static inline const struct mfib_entry *
-fwd_fc_probe(struct fwd_fc_set *fc, uint64_t epoch, uint64_t key)
+/* The flow cache's way holding @p key, or NULL (@p fc and @p epoch: the
+ * worker's, as values the caller's stores cannot make stale). */
+static inline const struct fwd_fc_way *
+fwd_fc_find(struct fwd_fc_set *fc, uint64_t epoch, uint64_t key)
 {
 	const struct fwd_fc_set *c = fwd_fc_set(fc, key);
 
 	if (c->epoch != epoch)
 		return NULL;
 	if (c->way[0].key == key)
-		return c->way[0].e;
+		return &c->way[0];
 	if (c->way[1].key == key)
-		return c->way[1].e;
+		return &c->way[1];
 	if (c->way[2].key == key)
-		return c->way[2].e;
+		return &c->way[2];
 	return NULL;
 }
 
@@ -150,10 +149,10 @@ fwd_fc_probe(struct fwd_fc_set *fc, uint64_t epoch, uint64_t key)
 static inline const struct mfib_entry *
 fwd_fc_get(struct fwd_fc_set *fc, uint64_t epoch, uint64_t key)
 {
-	const struct mfib_entry *e = fwd_fc_probe(fc, epoch, key);
+	const struct fwd_fc_way *c = fwd_fc_find(fc, epoch, key);
 
-	return e != NULL && !__atomic_load_n(&e->retired, __ATOMIC_ACQUIRE) ?
-	               e :
+	return c != NULL && !__atomic_load_n(&c->e->retired, __ATOMIC_ACQUIRE) ?
+	               c->e :
 	               NULL;
 }
 
@@ -235,6 +234,59 @@ fwd_lookup(struct fwd_worker *w, const struct fwd_pkt *p,
 	}
 }
 
+/* What the fast run holds for a whole burst. */
+struct fwd_run {
+	struct fwd_fc_set *fc;
+	uint64_t epoch;
+	uint64_t gate1;    /* a live plain entry with one output, from here */
+	uint32_t ifindex;
+	uint64_t ip_bytes; /* IPv4 bytes taken so far */
+};
+
+/* One packet of the fast run: false leaves it, untouched, to the staged
+ * path.  Inlined in both loops of fwd_fast_run() whatever its size. */
+static __rte_always_inline bool
+fwd_fast_one(struct fwd_worker *w, struct fwd_run *r, struct rte_mbuf *m)
+{
+	const struct fwd_fc_way *c;
+	const struct mfib_entry *e;
+	const struct mfib_oif *o;
+	struct fwd_pkt p;
+	uint64_t gate;
+	uint8_t ttl;
+
+	if (unlikely(!fwd_parse_fast(m, r->ifindex, false, &p)))
+		return false;
+	c = fwd_fc_find(r->fc, r->epoch, p.key);
+	if (unlikely(c == NULL))
+		return false;
+	e = c->e;
+	/* RPF, not retired, plain, one output or more: in one word (the
+	 * acquire pairs with the writer's retiring store) */
+	gate = __atomic_load_n(&e->gate, __ATOMIC_ACQUIRE);
+	ttl = p.ip->time_to_live;
+	o = &e->oif[0];
+	if (unlikely((gate != r->gate1 &&
+	              gate != mfib_entry_gate(r->ifindex, e->n_oif)) ||
+	             ttl <= e->ttl_max || p.ip_len > e->mtu_min))
+		return false;
+	/* the lane took only frames of 14 + ip_len bytes */
+	r->ip_bytes += p.ip_len;
+	fwd_count_entry(w, &p, e);
+	if (likely(gate == r->gate1)) {
+		fwd_ttl_dec(p.ip, ttl);
+		/* untagged in, untagged out: the frame starts where it did */
+		fwd_l2_put14((uint8_t *)p.ip - RTE_ETHER_HDR_LEN, o);
+		fwd_send(w, o, m);
+	} else {
+		/* a copy: @p p itself stays in registers */
+		struct fwd_pkt q = p;
+
+		fwd_replicate_many(w, &q, e);
+	}
+	return true;
+}
+
 /*
  * The fast run: from the start of the burst, each packet the parser's
  * fast lane takes, the flow cache knows, and whose entry sends it to
@@ -247,58 +299,29 @@ static inline uint16_t
 fwd_fast_run(struct fwd_worker *w, uint32_t ifindex, struct rte_mbuf **pkts,
              uint16_t n)
 {
-	struct fwd_fc_set *fc = w->fc;
-	const uint64_t epoch = w->fc_epoch;
-	/* a live plain entry with one output, for packets from @p ifindex */
-	const uint64_t gate1 = mfib_entry_gate(ifindex, 1);
-	uint64_t ip_bytes = 0;
+	struct fwd_run r = {
+		.fc = w->fc,
+		.epoch = w->fc_epoch,
+		.gate1 = mfib_entry_gate(ifindex, 1),
+		.ifindex = ifindex,
+	};
 	uint16_t i;
 
 	for (i = 0; i < n && i < FWD_PREFETCH_AHEAD; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
-	for (i = 0; i < n; i++) {
-		struct rte_mbuf *m = pkts[i];
-		const struct mfib_entry *e;
-		const struct mfib_oif *o;
-		struct fwd_pkt p;
-		uint64_t gate;
-		uint8_t ttl;
-
-		if (i + FWD_PREFETCH_AHEAD < n)
-			rte_prefetch0(rte_pktmbuf_mtod(
-			        pkts[i + FWD_PREFETCH_AHEAD], void *));
-		if (unlikely(!fwd_parse_fast(m, ifindex, false, &p)))
-			break;
-		e = fwd_fc_probe(fc, epoch, p.key);
-		if (unlikely(e == NULL))
-			break;
-		/* RPF, not retired, plain, one output or more: in one word
-		 * (the acquire pairs with the writer's retiring store) */
-		gate = __atomic_load_n(&e->gate, __ATOMIC_ACQUIRE);
-		ttl = p.ip->time_to_live;
-		o = &e->oif[0];
-		if (unlikely((gate != gate1 &&
-		              gate != mfib_entry_gate(ifindex, e->n_oif)) ||
-		             ttl <= e->ttl_max || p.ip_len > e->mtu_min))
-			break;
-		/* the lane took only frames of 14 + ip_len bytes */
-		ip_bytes += p.ip_len;
-		fwd_count_entry(w, &p, e);
-		if (likely(gate == gate1)) {
-			fwd_ttl_dec(p.ip, ttl);
-			/* untagged in, untagged out: the frame starts where
-			 * it did */
-			fwd_l2_put14((uint8_t *)p.ip - RTE_ETHER_HDR_LEN, o);
-			fwd_send(w, o, m);
-		} else {
-			/* a copy: @p p itself stays in registers */
-			struct fwd_pkt q = p;
-
-			fwd_replicate_many(w, &q, e);
-		}
+	/* two loops: the prefetch needs no test in the first */
+	for (i = 0; i + FWD_PREFETCH_AHEAD < n; i++) {
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i + FWD_PREFETCH_AHEAD],
+		                               void *));
+		if (unlikely(!fwd_fast_one(w, &r, pkts[i])))
+			goto out;
 	}
+	for (; i < n; i++)
+		if (unlikely(!fwd_fast_one(w, &r, pkts[i])))
+			break;
+out:
 	w->stats.rx_pkts += i;
-	w->stats.rx_bytes += ip_bytes + (uint64_t)RTE_ETHER_HDR_LEN * i;
+	w->stats.rx_bytes += r.ip_bytes + (uint64_t)RTE_ETHER_HDR_LEN * i;
 	w->stats.fwd_pkts += i;
 	return i;
 }

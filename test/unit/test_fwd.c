@@ -992,6 +992,50 @@ test_flow_cache_never_uses_replaced_or_deleted_entry(void **state)
 	reader_destroy(r);
 }
 
+/* The flow cache's set index spreads a numbered sequence of groups (one
+ * source) or of sources (one group) over the sets: 4096 flows, two
+ * thirds of the cache's ways, and no set asked for more ways than it
+ * has, at the strides groups and sources are numbered with (the bench's
+ * 1M-entry table spaces its 4096 groups 244 apart).  Consecutive groups
+ * take consecutive sets, which the hardware prefetcher follows. */
+static void
+test_flow_cache_spreads_numbered_flows(void **state)
+{
+	static const uint32_t stride[] = {1, 2, 3, 7, 16, 244, 256, 1000,
+	                                  4096, 65536};
+	static struct fwd_fc_set sets[FWD_FC_SETS];
+	static uint8_t load[FWD_FC_SETS];
+
+	(void)state;
+	for (unsigned int k = 0; k < RTE_DIM(stride); k++) {
+		for (int by_src = 0; by_src < 2; by_src++) {
+			unsigned int over = 0;
+			size_t prev = 0;
+
+			memset(load, 0, sizeof(load));
+			for (uint32_t i = 0; i < 4096; i++) {
+				uint32_t step = i * stride[k];
+				uint32_t src = SRC1 + (by_src ? step : 0);
+				uint32_t grp = 0xef010000u + (by_src ? 0 : step);
+				uint64_t key = fwd_fc_key(rte_cpu_to_be_32(src),
+				                          rte_cpu_to_be_32(grp));
+				size_t set = (size_t)(fwd_fc_set(sets, key) - sets);
+
+				if (++load[set] > FWD_FC_WAYS)
+					over++;
+				if (stride[k] == 1 && !by_src && i > 0)
+					assert_int_equal(set,
+					                 (prev + 1) % FWD_FC_SETS);
+				prev = set;
+			}
+			if (over != 0)
+				fail_msg("stride %u of %s: %u flows over a full set",
+				         stride[k], by_src ? "sources" : "groups",
+				         over);
+		}
+	}
+}
+
 /* A cached entry freed after its grace period, its memory reused by
  * another entry: the quiescent report that let it be freed must have
  * emptied the cache, or the old flow would follow the new entry. */
@@ -1935,6 +1979,7 @@ main(void)
 		T_(star_g_fallback_used_when_no_s_g),
 		T_(flow_cache_never_uses_replaced_or_deleted_entry),
 		T_(flow_cache_emptied_when_a_report_lets_entries_go),
+		T_(flow_cache_spreads_numbered_flows),
 		T_(fast_run_matches_staged_path),
 		T_(fanout_beyond_the_copy_stash),
 		T_(malformed_frames_each_counted),
