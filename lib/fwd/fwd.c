@@ -122,7 +122,6 @@ fwd_worker_create(const struct fwd_worker_conf *conf)
 		w->fc = rte_zmalloc_socket("fwd_flow_cache",
 		                           FWD_FC_SETS * sizeof(*w->fc),
 		                           RTE_CACHE_LINE_SIZE, socket);
-		w->fc_epoch = 1;
 		w->fc_retire_seq = mfib_retire_seq(conf->mfib);
 	}
 	rc = conf->is_reader && w->fc == NULL ? -ENOMEM : fwd_tx_init(w, socket);

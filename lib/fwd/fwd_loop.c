@@ -126,30 +126,30 @@ fwd_accept(struct fwd_worker *w, const struct fwd_pkt *p,
 	fwd_send(w, o, p->m);
 }
 
-/* The flow cache's way holding @p key, or NULL (@p fc and @p epoch: the
- * worker's, as values the caller's stores cannot make stale). */
+/* The flow cache's way holding @p key, or NULL. */
 static inline const struct fwd_fc_way *
-fwd_fc_find(struct fwd_fc_set *fc, uint64_t epoch, uint64_t key)
+fwd_fc_find(struct fwd_fc_set *fc, uint64_t key)
 {
 	const struct fwd_fc_set *c = fwd_fc_set(fc, key);
 
-	if (c->epoch != epoch)
-		return NULL;
+	RTE_BUILD_BUG_ON(FWD_FC_WAYS != 4);
 	if (c->way[0].key == key)
 		return &c->way[0];
 	if (c->way[1].key == key)
 		return &c->way[1];
 	if (c->way[2].key == key)
 		return &c->way[2];
+	if (c->way[3].key == key)
+		return &c->way[3];
 	return NULL;
 }
 
 /* The flow cache's entry for @p key unless the writer has retired it,
  * or NULL. */
 static inline const struct mfib_entry *
-fwd_fc_get(struct fwd_fc_set *fc, uint64_t epoch, uint64_t key)
+fwd_fc_get(struct fwd_fc_set *fc, uint64_t key)
 {
-	const struct fwd_fc_way *c = fwd_fc_find(fc, epoch, key);
+	const struct fwd_fc_way *c = fwd_fc_find(fc, key);
 
 	return c != NULL && !__atomic_load_n(&c->e->retired, __ATOMIC_ACQUIRE) ?
 	               c->e :
@@ -161,24 +161,17 @@ static inline void
 fwd_fc_put(struct fwd_worker *w, uint64_t key, const struct mfib_entry *e)
 {
 	struct fwd_fc_set *c = fwd_fc_set(w->fc, key);
+	unsigned int i;
 
-	RTE_BUILD_BUG_ON(FWD_FC_WAYS != 3);
-	if (c->epoch != w->fc_epoch) {
-		c->epoch = w->fc_epoch;
-		c->way[1].key = 0;
-		c->way[2].key = 0;
-	} else {
-		/* A flow's packets miss together within one burst: one way
-		 * each. */
-		for (unsigned int i = 0; i < FWD_FC_WAYS; i++) {
-			if (c->way[i].key == key) {
-				c->way[i].e = e;
-				return;
-			}
+	/* A flow's packets miss together within one burst: one way each. */
+	for (i = 0; i < FWD_FC_WAYS; i++) {
+		if (c->way[i].key == key) {
+			c->way[i].e = e;
+			return;
 		}
-		c->way[2] = c->way[1];
-		c->way[1] = c->way[0];
 	}
+	for (i = FWD_FC_WAYS - 1; i > 0; i--)
+		c->way[i] = c->way[i - 1];
 	c->way[0].key = key;
 	c->way[0].e = e;
 }
@@ -237,7 +230,6 @@ fwd_lookup(struct fwd_worker *w, const struct fwd_pkt *p,
 /* What the fast run holds for a whole burst. */
 struct fwd_run {
 	struct fwd_fc_set *fc;
-	uint64_t epoch;
 	uint64_t gate1;    /* a live plain entry with one output, from here */
 	uint32_t ifindex;
 	uint64_t ip_bytes; /* IPv4 bytes taken so far */
@@ -257,7 +249,7 @@ fwd_fast_one(struct fwd_worker *w, struct fwd_run *r, struct rte_mbuf *m)
 
 	if (unlikely(!fwd_parse_fast(m, r->ifindex, false, &p)))
 		return false;
-	c = fwd_fc_find(r->fc, r->epoch, p.key);
+	c = fwd_fc_find(r->fc, p.key);
 	if (unlikely(c == NULL))
 		return false;
 	e = c->e;
@@ -282,7 +274,7 @@ fwd_fast_one(struct fwd_worker *w, struct fwd_run *r, struct rte_mbuf *m)
 		/* a copy: @p p itself stays in registers */
 		struct fwd_pkt q = p;
 
-		fwd_replicate_many(w, &q, e);
+		fwd_replicate_plain(w, &q, e);
 	}
 	return true;
 }
@@ -301,7 +293,6 @@ fwd_fast_run(struct fwd_worker *w, uint32_t ifindex, struct rte_mbuf **pkts,
 {
 	struct fwd_run r = {
 		.fc = w->fc,
-		.epoch = w->fc_epoch,
 		.gate1 = mfib_entry_gate(ifindex, 1),
 		.ifindex = ifindex,
 	};
@@ -342,7 +333,7 @@ fwd_process_staged(struct fwd_worker *w, uint16_t port, uint32_t ifindex,
 	/* Flow cache first (the control thread's forwarder has none). */
 	if (likely(w->fc != NULL)) {
 		for (i = 0; i < k; i++) {
-			e[i] = fwd_fc_get(w->fc, w->fc_epoch, p[i].key);
+			e[i] = fwd_fc_get(w->fc, p[i].key);
 			if (e[i] == NULL)
 				look[n_look++] = i;
 		}
@@ -409,7 +400,7 @@ fwd_worker_quiescent(struct fwd_worker *w)
 	seq = mfib_retire_seq(w->conf.mfib);
 	if (seq != w->fc_retire_seq) {
 		w->fc_retire_seq = seq;
-		w->fc_epoch++;
+		memset(w->fc, 0, FWD_FC_SETS * sizeof(*w->fc));
 	}
 }
 

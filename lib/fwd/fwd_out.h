@@ -17,6 +17,10 @@
  * already passed); consumes the mbuf. */
 void fwd_replicate_many(struct fwd_worker *w, const struct fwd_pkt *p,
                         const struct mfib_entry *e);
+/* fwd_replicate.c: fwd_replicate_all() (fwd_copy.h), for the fast run:
+ * every output of @p e takes @p p. */
+void fwd_replicate_plain(struct fwd_worker *w, const struct fwd_pkt *p,
+                         const struct mfib_entry *e);
 /* fwd_replicate.c: give the copies' unused mbufs back to the pool. */
 void fwd_copy_stash_return(struct fwd_worker *w);
 

@@ -49,18 +49,19 @@ extern int fwd_logtype;
 /*
  * Flow cache: a set-associative table of (S,G) → entry in front of
  * rte_hash, private to one worker.  A cached pointer is an RCU reference
- * held across bursts: the cache is emptied (its epoch bumped) right after
- * a quiescent report once the table has retired any entry since the last
+ * held across bursts: the cache is emptied (zeroed) right after a
+ * quiescent report once the table has retired any entry since the last
  * emptying, so no pointer outlives the grace period that protects it; an
  * entry the writer has replaced or deleted meanwhile is marked retired
- * and looked up again.  Only exact (S,G) hits
- * are cached: a later (S,G) entry must win over a cached (*,G) fallback at
- * once.
+ * and looked up again.  Only exact (S,G) hits are cached: a later (S,G)
+ * entry must win over a cached (*,G) fallback at once.
  *
- * One set is one cache line: its epoch (a set from an older epoch is
- * empty) and three ways, newest first.  Three ways keep flows that hash
- * alike from evicting each other: with 1k flows over a direct-mapped
- * table of 4k slots, one flow in eight missed every time.
+ * One set is one cache line of four ways, newest first.  Several ways
+ * keep flows that hash alike from evicting each other: with 1k flows
+ * over a direct-mapped table of 4k slots, one flow in eight missed every
+ * time.  Emptying writes the whole cache (130 KB, a few microseconds,
+ * at most once per quiescent report and only while the table changes)
+ * so that a lookup tests no per-set epoch.
  *
  * The set index (fwd_fc_set()) is the group and source as numbers, modulo
  * a prime count of sets: groups and sources are handed out in runs and
@@ -69,7 +70,7 @@ extern int fwd_logtype;
  * in consecutive sets, which the hardware prefetcher follows.
  */
 #define FWD_FC_SETS 2029u /* prime; its modulo needs no fix-up step */
-#define FWD_FC_WAYS 3
+#define FWD_FC_WAYS 4
 
 struct fwd_fc_way {
 	uint64_t key;                /* group << 32 | source; 0 = empty */
@@ -77,7 +78,6 @@ struct fwd_fc_way {
 };
 
 struct fwd_fc_set {
-	uint64_t epoch;              /* 0 = never filled; 64 bits never wrap */
 	struct fwd_fc_way way[FWD_FC_WAYS];
 } __rte_cache_aligned;
 
@@ -90,11 +90,13 @@ fwd_fc_key(uint32_t src, uint32_t grp)
 static inline struct fwd_fc_set *
 fwd_fc_set(struct fwd_fc_set *fc, uint64_t key)
 {
-	/* host-order group, plus a multiple of the source that spreads
-	 * sources; 64 bits never wrap, so it is all taken modulo the prime
-	 * (by a constant: a multiply) */
-	uint64_t x = rte_bswap32((uint32_t)(key >> 32)) +
-	             (uint64_t)rte_bswap32((uint32_t)key) * UINT32_C(0x9E3779B1);
+	/* host-order group plus 569 times the host-order source (569: of
+	 * the multipliers simulated, the one that spread numbered groups,
+	 * sources and both best), in 32 bits: within one source range it
+	 * does not wrap, so it is exact modulo the prime; a modulo by a
+	 * constant is a multiply */
+	uint32_t x = rte_bswap32((uint32_t)(key >> 32)) +
+	             rte_bswap32((uint32_t)key) * 569u;
 
 	return &fc[x % FWD_FC_SETS];
 }
@@ -156,7 +158,6 @@ struct fwd_worker {
 	                           * again (see fwd_process_burst()) */
 
 	/* flow cache (NULL when the worker is not an RCU reader) */
-	uint64_t fc_epoch;
 	uint64_t fc_retire_seq; /* mfib_retire_seq() when last emptied */
 	struct fwd_fc_set *fc;
 

@@ -993,9 +993,8 @@ test_flow_cache_never_uses_replaced_or_deleted_entry(void **state)
 }
 
 /* The flow cache's set index spreads a numbered sequence of groups (one
- * source) or of sources (one group) over the sets: 4096 flows, two
- * thirds of the cache's ways, and no set asked for more ways than it
- * has, at the strides groups and sources are numbered with (the bench's
+ * source) or of sources (one group) over the sets: 4096 flows, half
+ * the cache's ways, and no set asked for more than three of its four, at the strides groups and sources are numbered with (the bench's
  * 1M-entry table spaces its 4096 groups 244 apart).  Consecutive groups
  * take consecutive sets, which the hardware prefetcher follows. */
 static void
@@ -1021,7 +1020,7 @@ test_flow_cache_spreads_numbered_flows(void **state)
 				                          rte_cpu_to_be_32(grp));
 				size_t set = (size_t)(fwd_fc_set(sets, key) - sets);
 
-				if (++load[set] > FWD_FC_WAYS)
+				if (++load[set] > 3)
 					over++;
 				if (stride[k] == 1 && !by_src && i > 0)
 					assert_int_equal(set,
