@@ -17,8 +17,8 @@
  * already passed); consumes the mbuf. */
 void fwd_replicate_many(struct fwd_worker *w, const struct fwd_pkt *p,
                         const struct mfib_entry *e);
-/* fwd_replicate.c: fwd_replicate_all() (fwd_copy.h), for the fast run:
- * every output of @p e takes @p p. */
+/* fwd_replicate.c: for the fast run, which has checked that every output
+ * of @p e takes @p p; consumes the mbuf. */
 void fwd_replicate_plain(struct fwd_worker *w, const struct fwd_pkt *p,
                          const struct mfib_entry *e);
 /* fwd_replicate.c: give the copies' unused mbufs back to the pool. */

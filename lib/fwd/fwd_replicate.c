@@ -21,7 +21,92 @@
 
 #include <rte_memcpy.h>
 
-#include "fwd_copy.h"
+#include "fwd_out.h"
+
+/* A copy's mbuf, fresh from the pool: only what a one-segment packet
+ * needs is written.  The pool hands out mbufs with next = NULL and
+ * nb_segs = 1 (the free path leaves them so), so this costs a handful of
+ * stores where rte_pktmbuf_reset() writes every field. */
+static inline void
+fwd_mbuf_init(struct rte_mbuf *c, uint64_t rearm, uint32_t len)
+{
+	/* packet_type and pkt_len side by side: one store */
+	uint64_t type_len = (uint64_t)len << 32;
+
+	RTE_BUILD_BUG_ON(offsetof(struct rte_mbuf, pkt_len) !=
+	                 offsetof(struct rte_mbuf, packet_type) + 4);
+	memcpy(&c->rearm_data, &rearm, sizeof(rearm));
+	c->ol_flags = 0;
+	memcpy(&c->packet_type, &type_len, sizeof(type_len));
+	c->data_len = (uint16_t)len;
+	c->tx_offload = 0;
+}
+
+/* @p k raw mbufs for copies (initialised as they are filled; NULL where
+ * the pool ran dry), at the returned address.  They come from the
+ * worker's stash, which one mempool operation tops up for many copies and
+ * fwd_copy_stash_return() empties at the end of the burst; when the pool
+ * is too low to top it up, or @p k is larger than the stash, they come
+ * one by one into @p spill. */
+static inline struct rte_mbuf **
+fwd_copy_take(struct fwd_worker *w, unsigned int k, struct rte_mbuf **spill)
+{
+	unsigned int i;
+
+	if (unlikely(k > w->n_stash)) {
+		if (k > FWD_STASH ||
+		    rte_mempool_get_bulk(w->conf.pool,
+		                         (void **)&w->stash[w->n_stash],
+		                         FWD_STASH - w->n_stash) != 0) {
+			for (i = 0; i < k; i++)
+				spill[i] = rte_mbuf_raw_alloc(w->conf.pool);
+			return spill;
+		}
+		w->n_stash = FWD_STASH;
+	}
+	w->n_stash -= k;
+	return &w->stash[w->n_stash];
+}
+
+/* Can @p p be sent as whole copies?  Small and in one segment, and its
+ * buffer holds the 16-byte blocks fwd_copy_whole() reads past its end. */
+static inline bool
+fwd_copy_whole_ok(const struct fwd_pkt *p)
+{
+	const struct rte_mbuf *m = p->m;
+	const uint8_t *end = (const uint8_t *)p->ip +
+	                     RTE_MAX(64u, RTE_ALIGN_CEIL((uint32_t)p->ip_len, 16u));
+
+	return m->pkt_len <= FWD_COPY_MAX && m->nb_segs == 1 &&
+	       end <= (const uint8_t *)m->buf_addr + m->buf_len;
+}
+
+/* Small frame: new mbuf @p c gets the output's L2 header and the whole
+ * IP packet @p s of @p ip_len bytes (fwd_copy_whole_ok() said it may).
+ * Loop invariants come as values: the stores into the copy may alias
+ * anything the compiler would otherwise reload per copy. */
+static inline void
+fwd_copy_whole(struct rte_mbuf *c, const uint8_t *s, uint16_t ip_len,
+               uint64_t rearm, const struct mfib_oif *o)
+{
+	uint8_t l2 = o->l2_len;
+	uint8_t *d;
+
+	/* @c is fresh from the pool: one segment, default headroom, far
+	 * more room than FWD_COPY_MAX needs (fwd_worker_create checks). */
+	fwd_mbuf_init(c, rearm, l2 + (uint32_t)ip_len);
+	d = (uint8_t *)c->buf_addr + RTE_PKTMBUF_HEADROOM;
+	fwd_l2_put(d, o);
+	/* Whole 16-byte blocks, the first four unconditionally: spare bytes
+	 * past the packet cost less than rte_memcpy's size dispatch. */
+	d += l2;
+	memcpy(d, s, 16);
+	memcpy(d + 16, s + 16, 16);
+	memcpy(d + 32, s + 32, 16);
+	memcpy(d + 48, s + 48, 16);
+	for (uint16_t off = 64; off < ip_len; off += 16)
+		memcpy(d + off, s + off, 16);
+}
 
 void
 fwd_copy_stash_return(struct fwd_worker *w)
@@ -32,7 +117,7 @@ fwd_copy_stash_return(struct fwd_worker *w)
 
 /* Large frame: new header mbuf @p h chained to an indirect clone of the
  * bytes after the IP header. */
-struct rte_mbuf *
+static struct rte_mbuf *
 fwd_copy_indirect(struct fwd_worker *w, struct rte_mbuf *h,
                   const struct fwd_pkt *p, const struct mfib_oif *o)
 {
@@ -75,8 +160,63 @@ fail_hdr:
 	return NULL;
 }
 
-/* Out of line: inlined, its copy loop weighs on the fast run's
- * single-output path (bench_fwd, fanout 1: 11 instructions per packet). */
+/* Copy @p p (its header at @p ip, @p ip_len bytes; loop invariants come
+ * as values, see fwd_copy_whole()) into @p c, NULL or a raw mbuf, for
+ * output @p o, not the last. */
+static inline void
+fwd_copy_send(struct fwd_worker *w, const struct fwd_pkt *p,
+              const uint8_t *ip, uint16_t ip_len, uint64_t rearm, bool whole,
+              struct rte_mbuf *c, const struct mfib_oif *o)
+{
+	if (likely(c != NULL)) {
+		if (likely(whole))
+			fwd_copy_whole(c, ip, ip_len, rearm, o);
+		else
+			c = fwd_copy_indirect(w, c, p, o);
+	}
+	if (unlikely(c == NULL)) {
+		w->octr[o->ctr_id].out_discards++;
+		w->stats.drop_no_mbuf++;
+		return;
+	}
+	fwd_send(w, o, c);
+}
+
+/* Every output of @p e takes @p p (RPF passed, fwd_all_oifs_ok()): the
+ * copies in order, the received mbuf last. */
+static inline void
+fwd_replicate_all(struct fwd_worker *w, const struct fwd_pkt *p,
+                  const struct mfib_entry *e)
+{
+	const uint8_t *ipb = (const uint8_t *)p->ip;
+	const uint16_t ip_len = p->ip_len;
+	const uint64_t rearm = w->rearm;
+	const struct mfib_oif *o = e->oif, *last;
+	struct rte_mbuf *spill[MFIB_MAX_OIF], **cp;
+	bool whole;
+
+	last = &e->oif[RTE_MIN(e->n_oif, (uint16_t)MFIB_MAX_OIF) - 1];
+	fwd_ttl_dec(p->ip, p->ip->time_to_live);
+	whole = fwd_copy_whole_ok(p);
+	cp = fwd_copy_take(w, (unsigned int)(last - o), spill);
+	if (whole && cp != spill) {
+		/* the common case, unswitched: small, and mbufs in hand */
+		for (; o < last; o++) {
+			struct rte_mbuf *c = *cp++;
+
+			fwd_copy_whole(c, ipb, ip_len, rearm, o);
+			fwd_send(w, o, c);
+		}
+	} else {
+		for (; o < last; o++)
+			fwd_copy_send(w, p, ipb, ip_len, rearm, whole, *cp++,
+			              o);
+	}
+	fwd_send_in_place(w, p, last);
+}
+
+/* Out of line: inlined into the fast run, its copy loop cost the
+ * single-output case 11 instructions per packet (bench_fwd, fanout 1). */
 __rte_noinline void
 fwd_replicate_plain(struct fwd_worker *w, const struct fwd_pkt *p,
                     const struct mfib_entry *e)
