@@ -72,12 +72,16 @@ fwd_parse_fast(struct rte_mbuf *m, uint32_t ifindex, bool trim,
 		return false;
 	tot = rte_be_to_cpu_16(ip->total_length);
 	frame += tot;
-	/* tot >= 20 and frame <= pkt_len (>= data_len >= 34): in one
-	 * unsigned compare, or, with no padding to trim, frame == pkt_len */
-	if (trim ? unlikely(tot - sizeof(*ip) >
-	                    m->pkt_len - (RTE_ETHER_HDR_LEN + sizeof(*ip))) :
-	           unlikely(frame != m->pkt_len))
+	/* tot >= 20 and frame <= pkt_len (pkt_len >= data_len >= 34): one
+	 * unsigned compare; with no padding to trim, frame == pkt_len says
+	 * both */
+	if (trim) {
+		if (unlikely(tot - sizeof(*ip) >
+		             m->pkt_len - (RTE_ETHER_HDR_LEN + sizeof(*ip))))
+			return false;
+	} else if (unlikely(frame != m->pkt_len)) {
 		return false;
+	}
 	/* 224.0.1.0 .. 239.255.255.255: multicast, not link-local — one
 	 * unsigned compare */
 	if (unlikely(rte_be_to_cpu_32(ip->dst_addr) - FWD_ROUTABLE_FIRST >

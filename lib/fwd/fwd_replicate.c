@@ -68,6 +68,13 @@ fwd_copy_take(struct fwd_worker *w, unsigned int k, struct rte_mbuf **spill)
 	return &w->stash[w->n_stash];
 }
 
+void
+fwd_copy_stash_return(struct fwd_worker *w)
+{
+	rte_mempool_put_bulk(w->conf.pool, (void **)w->stash, w->n_stash);
+	w->n_stash = 0;
+}
+
 /* Can @p p be sent as whole copies?  Small and in one segment, and its
  * buffer holds the 16-byte blocks fwd_copy_whole() reads past its end. */
 static inline bool
@@ -106,13 +113,6 @@ fwd_copy_whole(struct rte_mbuf *c, const uint8_t *s, uint16_t ip_len,
 	memcpy(d + 48, s + 48, 16);
 	for (uint16_t off = 64; off < ip_len; off += 16)
 		memcpy(d + off, s + off, 16);
-}
-
-void
-fwd_copy_stash_return(struct fwd_worker *w)
-{
-	rte_mempool_put_bulk(w->conf.pool, (void **)w->stash, w->n_stash);
-	w->n_stash = 0;
 }
 
 /* Large frame: new header mbuf @p h chained to an indirect clone of the
