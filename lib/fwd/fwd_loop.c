@@ -254,7 +254,9 @@ fwd_fast_one(struct fwd_worker *w, struct fwd_run *r, struct rte_mbuf *m)
 		return false;
 	e = c->e;
 	/* RPF, not retired, plain, one output or more: in one word (the
-	 * acquire pairs with the writer's retiring store) */
+	 * acquire pairs with the writer's retiring store).  A TTL above
+	 * ttl_max (at least 1) has not expired: the lane left that to this
+	 * check. */
 	gate = __atomic_load_n(&e->gate, __ATOMIC_ACQUIRE);
 	ttl = p.ip->time_to_live;
 	o = &e->oif[0];

@@ -42,16 +42,17 @@ fwd_ipv4_csum20_ok(const struct rte_ipv4_hdr *ip)
  * The common frame, checked with a few loads and compares: untagged
  * Ethernet, a 20-byte IPv4 header that sums right (or that the NIC
  * verified), a routable group (not 224.0.0.0/24, not IGMP), TTL above 1,
- * the frame no longer than the first segment's headers say.  Ethernet
- * padding is trimmed when @p trim allows, else the frame is refused: the
- * fast run (fwd_loop.c) changes nothing in a packet it may hand on to
- * the staged path.  Anything
+ * the frame no longer than the first segment's headers say.  For the
+ * staged path (@p staged), Ethernet padding is trimmed.  For the fast run
+ * (fwd_loop.c) a padded frame is refused, as the run changes nothing in a
+ * packet it may hand on to the staged path, and the TTL is left to the
+ * run's entry check, which covers it.  Anything
  * else — or a frame this lane refuses for any reason — goes through
  * fwd_parse_one(), which names the reason; the two must agree on what
  * they accept.
  */
 static inline bool
-fwd_parse_fast(struct rte_mbuf *m, uint32_t ifindex, bool trim,
+fwd_parse_fast(struct rte_mbuf *m, uint32_t ifindex, bool staged,
                struct fwd_pkt *p)
 {
 	uint8_t *d = rte_pktmbuf_mtod(m, uint8_t *);
@@ -61,10 +62,7 @@ fwd_parse_fast(struct rte_mbuf *m, uint32_t ifindex, bool trim,
 	uint32_t frame = RTE_ETHER_HDR_LEN, tot;
 	rte_be16_t et;
 
-	/* No flag (no offload) or just the NIC's "good": a stripped tag, a
-	 * bad or partial verdict take the full parser. */
-	if (unlikely(m->data_len < RTE_ETHER_HDR_LEN + sizeof(*ip) ||
-	             (ol != 0 && ol != RTE_MBUF_F_RX_IP_CKSUM_GOOD)))
+	if (unlikely(m->data_len < RTE_ETHER_HDR_LEN + sizeof(*ip)))
 		return false;
 	memcpy(&et, d + 2 * RTE_ETHER_ADDR_LEN, sizeof(et));
 	if (unlikely(et != RTE_BE16(RTE_ETHER_TYPE_IPV4) ||
@@ -75,7 +73,7 @@ fwd_parse_fast(struct rte_mbuf *m, uint32_t ifindex, bool trim,
 	/* tot >= 20 and frame <= pkt_len (pkt_len >= data_len >= 34): one
 	 * unsigned compare; with no padding to trim, frame == pkt_len says
 	 * both */
-	if (trim) {
+	if (staged) {
 		if (unlikely(tot - sizeof(*ip) >
 		             m->pkt_len - (RTE_ETHER_HDR_LEN + sizeof(*ip))))
 			return false;
@@ -86,12 +84,22 @@ fwd_parse_fast(struct rte_mbuf *m, uint32_t ifindex, bool trim,
 	 * unsigned compare */
 	if (unlikely(rte_be_to_cpu_32(ip->dst_addr) - FWD_ROUTABLE_FIRST >
 	                     FWD_ROUTABLE_LAST - FWD_ROUTABLE_FIRST ||
-	             ip->next_proto_id == IPPROTO_IGMP ||
-	             ip->time_to_live <= 1))
+	             ip->next_proto_id == IPPROTO_IGMP))
 		return false;
-	if (ol == 0 && unlikely(!fwd_ipv4_csum20_ok(ip)))
+	/* The fast run's entry check says the TTL is above 1 (an entry's
+	 * ttl_max is at least 1). */
+	if (staged && unlikely(ip->time_to_live <= 1))
 		return false;
-	if (trim && frame != m->pkt_len) {
+	/* No flag (no offload): the checksum here.  Just the NIC's "good":
+	 * none.  A stripped tag, a bad or partial verdict take the full
+	 * parser. */
+	if (likely(ol == 0)) {
+		if (unlikely(!fwd_ipv4_csum20_ok(ip)))
+			return false;
+	} else if (ol != RTE_MBUF_F_RX_IP_CKSUM_GOOD) {
+		return false;
+	}
+	if (staged && frame != m->pkt_len) {
 		/* Ethernet padding: the copies carry only the IP packet. */
 		if (m->nb_segs != 1)
 			return false;

@@ -215,13 +215,74 @@ fwd_replicate_all(struct fwd_worker *w, const struct fwd_pkt *p,
 	fwd_send_in_place(w, p, last);
 }
 
-/* Out of line: inlined into the fast run, its copy loop cost the
- * single-output case 11 instructions per packet (bench_fwd, fanout 1). */
+/* The copies of a frame of at most FWD_COPY_REG bytes of IP packet come
+ * from registers: the 64 bytes fwd_copy_whole() would read per copy,
+ * loaded once. */
+#define FWD_COPY_REG 64
+
+typedef uint8_t fwd_v16 __attribute__((vector_size(16)));
+
+/* For the fast run (fwd_loop.c), out of line: inlined there, the copy
+ * loop cost the single-output case 11 instructions per packet (bench_fwd,
+ * fanout 1).  The run checked that every output of @p e takes @p p, an
+ * untagged frame of 14 + ip_len bytes, and that @p e is live and plain:
+ * its n_oif is within MFIB_MAX_OIF.  A small packet in one segment takes
+ * the lean loop below; anything else fwd_replicate_all(). */
 __rte_noinline void
 fwd_replicate_plain(struct fwd_worker *w, const struct fwd_pkt *p,
                     const struct mfib_entry *e)
 {
-	fwd_replicate_all(w, p, e);
+	struct rte_mbuf *m = p->m;
+	uint8_t *s = (uint8_t *)p->ip;
+	const uint32_t ip_len = p->ip_len;
+	const unsigned int n = e->n_oif - 1u; /* copies */
+	const struct mfib_oif *o = e->oif, *last = o + n;
+	struct rte_mbuf *spill[MFIB_MAX_OIF], **cp;
+	fwd_v16 b0, b1, b2, b3;
+
+	if (unlikely(ip_len > FWD_COPY_REG || m->nb_segs != 1 ||
+	             s + FWD_COPY_REG > (uint8_t *)m->buf_addr + m->buf_len)) {
+		fwd_replicate_all(w, p, e);
+		return;
+	}
+	fwd_ttl_dec(p->ip, p->ip->time_to_live);
+	cp = fwd_copy_take(w, n, spill);
+	if (unlikely(cp == spill)) {
+		for (; o < last; o++)
+			fwd_copy_send(w, p, s, (uint16_t)ip_len, w->rearm,
+			              true, *cp++, o);
+		fwd_send_in_place(w, p, last);
+		return;
+	}
+	/* after the TTL: every copy carries the new one */
+	memcpy(&b0, s, 16);
+	memcpy(&b1, s + 16, 16);
+	memcpy(&b2, s + 32, 16);
+	memcpy(&b3, s + 48, 16);
+	for (; o < last; o++) {
+		struct rte_mbuf *c = *cp++;
+		uint8_t *d = (uint8_t *)c->buf_addr + RTE_PKTMBUF_HEADROOM;
+		uint32_t l2 = o->l2_len;
+
+		fwd_mbuf_init(c, w->rearm, l2 + ip_len);
+		/* 18 bytes whatever the header's length: the packet's bytes
+		 * overwrite what a 14-byte one does not use */
+		memcpy(d, o->l2, 16);
+		memcpy(d + 10, o->l2 + 10, 8);
+		d += l2;
+		memcpy(d, &b0, 16);
+		memcpy(d + 16, &b1, 16);
+		memcpy(d + 32, &b2, 16);
+		memcpy(d + 48, &b3, 16);
+		fwd_send(w, o, c);
+	}
+	/* untagged in, untagged out: the frame starts where it did */
+	if (likely(last->l2_len == RTE_ETHER_HDR_LEN)) {
+		fwd_l2_put14(s - RTE_ETHER_HDR_LEN, last);
+		fwd_send(w, last, m);
+	} else {
+		fwd_send_in_place(w, p, last);
+	}
 }
 
 /* Two or more outputs: copies first, the received mbuf last.  Kept out of

@@ -128,7 +128,8 @@ struct mfib_entry {
 	uint8_t flags;               /**< MFIB_F_* */
 	/** Largest ttl_threshold and smallest mtu of the outputs: a packet
 	 *  with a TTL above the one and a length within the other goes to
-	 *  every output without a check per output. */
+	 *  every output without a check per output.  ttl_max is at least 1,
+	 *  so a TTL above it has not expired either. */
 	uint8_t ttl_max;
 	uint16_t mtu_min;
 	/** What the fast path checks first, read as one word (`gate`, see

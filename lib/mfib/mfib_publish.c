@@ -395,7 +395,9 @@ mfib_set(struct mfib *t, const struct mfib_spec *spec)
 	e->iif = spec->iif;
 	e->flags = (uint8_t)((spec->flags & ~MFIB_F_NEGATIVE) |
 	                     (n == 0 ? MFIB_F_NEGATIVE : 0));
-	e->ttl_max = 0;
+	/* at least 1: the fast run's "TTL above ttl_max" also says the TTL
+	 * has not expired (lib/fwd) */
+	e->ttl_max = 1;
 	e->mtu_min = UINT16_MAX;
 	for (i = 0; i < n; i++) {
 		uint32_t ifx = spec->oif_ifindex[keep[i]];

@@ -1068,10 +1068,12 @@ test_flow_cache_emptied_when_a_report_lets_entries_go(void **state)
 
 /* One of each kind of frame the fast run must either take or leave, with
  * everything after it, to the staged path. */
-#define FR_KINDS 16
+#define FR_KINDS 21
 #define SRC3 IP4(10, 0, 0, 3)
 #define GRP3 IP4(239, 1, 1, 3)
 #define GRP4 IP4(239, 1, 1, 4)
+#define GRP5 IP4(239, 1, 1, 5)
+#define GRP6 IP4(239, 1, 1, 6)
 
 static struct rte_mbuf *
 fr_frame(unsigned int kind, uint8_t seed)
@@ -1094,6 +1096,13 @@ fr_frame(unsigned int kind, uint8_t seed)
 	case 12: f.grp = GRP2; f.payload = 1200; break; /* indirect copies */
 	case 13: f.grp = GRP4; break;                 /* tag pushed */
 	case 15: f.src = SRC3; break;                 /* negative */
+	/* two outputs, IP packets of at most 64 bytes: copies from
+	 * registers; 65 bytes: copies from the packet */
+	case 16: f.grp = GRP2; f.payload = 36; break;
+	case 17: f.grp = GRP2; f.payload = 37; break;
+	case 18: f.grp = GRP2; f.payload = 0; break;
+	case 19: f.grp = GRP5; f.payload = 20; break; /* tagged, then not */
+	case 20: f.grp = GRP6; f.payload = 20; break; /* untagged, then tagged */
 	default: break;
 	}
 	m = frame_build(&f);
@@ -1144,6 +1153,8 @@ test_fast_run_matches_staged_path(void **state)
 	ROUTE(SRC2, GRP1, IF_B, 0, IF_A);
 	ROUTE(SRC2, GRP2, IF_IN, 0, IF_THR, IF_A);
 	ROUTE(SRC1, GRP4, IF_IN, 0, IF_VLAN);
+	ROUTE(SRC1, GRP5, IF_IN, 0, IF_VLAN, IF_A);
+	ROUTE(SRC1, GRP6, IF_IN, 0, IF_A, IF_VLAN);
 	route(SRC3, GRP1, IF_IN, MFIB_F_NEGATIVE, NULL, 0);
 	for (round = 0; round < 2 * FR_KINDS; round++) {
 		for (i = 0; i < FR_KINDS; i++) {
