@@ -231,6 +231,8 @@ fwd_lookup(struct fwd_worker *w, const struct fwd_pkt *p,
 struct fwd_run {
 	struct fwd_fc_set *fc;
 	uint64_t gate1;    /* a live plain entry with one output, from here */
+	uint64_t gate0;    /* the same with its n_oif bits 0 */
+	uint64_t n_mask;   /* the n_oif bits of a gate */
 	uint32_t ifindex;
 	uint64_t ip_bytes; /* IPv4 bytes taken so far */
 };
@@ -260,8 +262,7 @@ fwd_fast_one(struct fwd_worker *w, struct fwd_run *r, struct rte_mbuf *m)
 	gate = __atomic_load_n(&e->gate, __ATOMIC_ACQUIRE);
 	ttl = p.ip->time_to_live;
 	o = &e->oif[0];
-	if (unlikely((gate != r->gate1 &&
-	              gate != mfib_entry_gate(r->ifindex, e->n_oif)) ||
+	if (unlikely((gate != r->gate1 && (gate & ~r->n_mask) != r->gate0) ||
 	             ttl <= e->ttl_max || p.ip_len > e->mtu_min))
 		return false;
 	/* the lane took only frames of 14 + ip_len bytes */
@@ -273,10 +274,7 @@ fwd_fast_one(struct fwd_worker *w, struct fwd_run *r, struct rte_mbuf *m)
 		fwd_l2_put14((uint8_t *)p.ip - RTE_ETHER_HDR_LEN, o);
 		fwd_send(w, o, m);
 	} else {
-		/* a copy: @p p itself stays in registers */
-		struct fwd_pkt q = p;
-
-		fwd_replicate_plain(w, &q, e);
+		fwd_replicate_plain(w, m, p.ip, p.ip_len, e);
 	}
 	return true;
 }
@@ -296,6 +294,8 @@ fwd_fast_run(struct fwd_worker *w, uint32_t ifindex, struct rte_mbuf **pkts,
 	struct fwd_run r = {
 		.fc = w->fc,
 		.gate1 = mfib_entry_gate(ifindex, 1),
+		.gate0 = mfib_entry_gate(ifindex, 0),
+		.n_mask = mfib_entry_gate(0, UINT16_MAX) ^ mfib_entry_gate(0, 0),
 		.ifindex = ifindex,
 	};
 	uint16_t i;

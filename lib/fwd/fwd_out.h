@@ -18,8 +18,10 @@
 void fwd_replicate_many(struct fwd_worker *w, const struct fwd_pkt *p,
                         const struct mfib_entry *e);
 /* fwd_replicate.c: for the fast run, which has checked that every output
- * of @p e takes @p p; consumes the mbuf. */
-void fwd_replicate_plain(struct fwd_worker *w, const struct fwd_pkt *p,
+ * of @p e takes @p m (an untagged frame, its IPv4 header at @p ip,
+ * @p ip_len bytes of it); consumes the mbuf. */
+void fwd_replicate_plain(struct fwd_worker *w, struct rte_mbuf *m,
+                         struct rte_ipv4_hdr *ip, uint16_t ip_len,
                          const struct mfib_entry *e);
 /* fwd_replicate.c: give the copies' unused mbufs back to the pool. */
 void fwd_copy_stash_return(struct fwd_worker *w);

@@ -222,19 +222,35 @@ fwd_replicate_all(struct fwd_worker *w, const struct fwd_pkt *p,
 
 typedef uint8_t fwd_v16 __attribute__((vector_size(16)));
 
+/* The fast run's packet @p m as the rest of the module sees it. */
+static inline struct fwd_pkt
+fwd_pkt_plain(struct rte_mbuf *m, struct rte_ipv4_hdr *ip, uint16_t ip_len,
+              const struct mfib_entry *e)
+{
+	return (struct fwd_pkt){
+		.m = m,
+		.ip = ip,
+		.key = fwd_fc_key(ip->src_addr, ip->dst_addr),
+		.ifindex = e->iif, /* RPF passed */
+		.l2_len = RTE_ETHER_HDR_LEN,
+		.ip_len = ip_len,
+	};
+}
+
 /* For the fast run (fwd_loop.c), out of line: inlined there, the copy
  * loop cost the single-output case 11 instructions per packet (bench_fwd,
- * fanout 1).  The run checked that every output of @p e takes @p p, an
- * untagged frame of 14 + ip_len bytes, and that @p e is live and plain:
- * its n_oif is within MFIB_MAX_OIF.  A small packet in one segment takes
- * the lean loop below; anything else fwd_replicate_all(). */
+ * fanout 1).  The run checked that every output of @p e takes @p m, an
+ * untagged frame of 14 + @p ip_len bytes, that it arrived on e->iif, and
+ * that @p e is live and plain: its n_oif is within MFIB_MAX_OIF.  Its
+ * arguments are values, not a struct fwd_pkt: the run builds none.  A
+ * small packet in one segment takes the lean loop below; anything else
+ * fwd_replicate_all(). */
 __rte_noinline void
-fwd_replicate_plain(struct fwd_worker *w, const struct fwd_pkt *p,
+fwd_replicate_plain(struct fwd_worker *w, struct rte_mbuf *m,
+                    struct rte_ipv4_hdr *ip, uint16_t ip_len,
                     const struct mfib_entry *e)
 {
-	struct rte_mbuf *m = p->m;
-	uint8_t *s = (uint8_t *)p->ip;
-	const uint32_t ip_len = p->ip_len;
+	uint8_t *s = (uint8_t *)ip;
 	const unsigned int n = e->n_oif - 1u; /* copies */
 	const struct mfib_oif *o = e->oif, *last = o + n;
 	struct rte_mbuf *spill[MFIB_MAX_OIF], **cp;
@@ -242,16 +258,20 @@ fwd_replicate_plain(struct fwd_worker *w, const struct fwd_pkt *p,
 
 	if (unlikely(ip_len > FWD_COPY_REG || m->nb_segs != 1 ||
 	             s + FWD_COPY_REG > (uint8_t *)m->buf_addr + m->buf_len)) {
-		fwd_replicate_all(w, p, e);
+		struct fwd_pkt q = fwd_pkt_plain(m, ip, ip_len, e);
+
+		fwd_replicate_all(w, &q, e);
 		return;
 	}
-	fwd_ttl_dec(p->ip, p->ip->time_to_live);
+	fwd_ttl_dec(ip, ip->time_to_live);
 	cp = fwd_copy_take(w, n, spill);
 	if (unlikely(cp == spill)) {
+		struct fwd_pkt q = fwd_pkt_plain(m, ip, ip_len, e);
+
 		for (; o < last; o++)
-			fwd_copy_send(w, p, s, (uint16_t)ip_len, w->rearm,
-			              true, *cp++, o);
-		fwd_send_in_place(w, p, last);
+			fwd_copy_send(w, &q, s, ip_len, w->rearm, true, *cp++,
+			              o);
+		fwd_send_in_place(w, &q, last);
 		return;
 	}
 	/* after the TTL: every copy carries the new one */
@@ -264,7 +284,7 @@ fwd_replicate_plain(struct fwd_worker *w, const struct fwd_pkt *p,
 		uint8_t *d = (uint8_t *)c->buf_addr + RTE_PKTMBUF_HEADROOM;
 		uint32_t l2 = o->l2_len;
 
-		fwd_mbuf_init(c, w->rearm, l2 + ip_len);
+		fwd_mbuf_init(c, w->rearm, l2 + (uint32_t)ip_len);
 		/* 18 bytes whatever the header's length: the packet's bytes
 		 * overwrite what a 14-byte one does not use */
 		memcpy(d, o->l2, 16);
@@ -281,7 +301,9 @@ fwd_replicate_plain(struct fwd_worker *w, const struct fwd_pkt *p,
 		fwd_l2_put14(s - RTE_ETHER_HDR_LEN, last);
 		fwd_send(w, last, m);
 	} else {
-		fwd_send_in_place(w, p, last);
+		struct fwd_pkt q = fwd_pkt_plain(m, ip, ip_len, e);
+
+		fwd_send_in_place(w, &q, last);
 	}
 }
 
