@@ -237,6 +237,16 @@ struct fwd_run {
 	uint64_t ip_bytes; /* IPv4 bytes taken so far */
 };
 
+/* A packet the fast run takes (the lane took only frames of 14 + ip_len
+ * bytes). */
+static __rte_always_inline void
+fwd_fast_count(struct fwd_worker *w, struct fwd_run *r,
+               const struct fwd_pkt *p, const struct mfib_entry *e)
+{
+	r->ip_bytes += p->ip_len;
+	fwd_count_entry(w, p, e);
+}
+
 /* One packet of the fast run: false leaves it, untouched, to the staged
  * path.  Inlined in both loops of fwd_fast_run() whatever its size. */
 static __rte_always_inline bool
@@ -261,20 +271,21 @@ fwd_fast_one(struct fwd_worker *w, struct fwd_run *r, struct rte_mbuf *m)
 	 * check. */
 	gate = __atomic_load_n(&e->gate, __ATOMIC_ACQUIRE);
 	ttl = p.ip->time_to_live;
-	o = &e->oif[0];
-	if (unlikely((gate != r->gate1 && (gate & ~r->n_mask) != r->gate0) ||
-	             ttl <= e->ttl_max || p.ip_len > e->mtu_min))
+	if (unlikely(ttl <= e->ttl_max || p.ip_len > e->mtu_min))
 		return false;
-	/* the lane took only frames of 14 + ip_len bytes */
-	r->ip_bytes += p.ip_len;
-	fwd_count_entry(w, &p, e);
+	/* one branch per kind of entry: the common one tests the gate once */
 	if (likely(gate == r->gate1)) {
+		o = &e->oif[0];
+		fwd_fast_count(w, r, &p, e);
 		fwd_ttl_dec(p.ip, ttl);
 		/* untagged in, untagged out: the frame starts where it did */
 		fwd_l2_put14((uint8_t *)p.ip - RTE_ETHER_HDR_LEN, o);
 		fwd_send(w, o, m);
-	} else {
+	} else if (likely((gate & ~r->n_mask) == r->gate0)) {
+		fwd_fast_count(w, r, &p, e);
 		fwd_replicate_plain(w, m, p.ip, p.ip_len, e);
+	} else {
+		return false;
 	}
 	return true;
 }
