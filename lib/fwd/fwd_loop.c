@@ -401,6 +401,34 @@ fwd_process_burst(struct fwd_worker *w, uint16_t port, struct rte_mbuf **pkts,
 		fwd_copy_stash_return(w);
 }
 
+/* Drop the flow cache's ways for the entries retired as numbers @p from
+ * to @p to - 1: the cache holds exact (S,G) hits only, each under its own
+ * key, so a retired entry can be in one way only, its key's.  False when
+ * the table's log no longer holds them all. */
+static bool
+fwd_fc_forget(struct fwd_worker *w, uint64_t from, uint64_t to)
+{
+	uint64_t n, key;
+	unsigned int i;
+
+	if (to - from > MFIB_RETIRE_LOG)
+		return false;
+	for (n = from; n != to; n++) {
+		struct fwd_fc_set *c;
+
+		if (!mfib_retired_key(w->conf.mfib, n, &key))
+			return false;
+		c = fwd_fc_set(w->fc, key);
+		for (i = 0; i < FWD_FC_WAYS; i++) {
+			if (c->way[i].key == key) {
+				c->way[i].key = 0;
+				c->way[i].e = NULL;
+			}
+		}
+	}
+	return true;
+}
+
 void
 fwd_worker_quiescent(struct fwd_worker *w)
 {
@@ -409,11 +437,14 @@ fwd_worker_quiescent(struct fwd_worker *w)
 	if (!w->conf.is_reader)
 		return; /* the control thread's forwarder holds nothing */
 	mfib_quiescent(w->rcu, w->conf.reader_id);
-	/* After the report: see mfib_retire_seq(). */
+	/* After the report: see mfib_retire_seq().  Only the retired
+	 * entries' ways go, so a table under churn keeps its stable flows
+	 * cached; everything goes when the log has moved on. */
 	seq = mfib_retire_seq(w->conf.mfib);
 	if (seq != w->fc_retire_seq) {
+		if (!fwd_fc_forget(w, w->fc_retire_seq, seq))
+			memset(w->fc, 0, FWD_FC_SETS * sizeof(*w->fc));
 		w->fc_retire_seq = seq;
-		memset(w->fc, 0, FWD_FC_SETS * sizeof(*w->fc));
 	}
 }
 

@@ -81,10 +81,11 @@ struct fwd_fc_set {
 	struct fwd_fc_way way[FWD_FC_WAYS];
 } __rte_cache_aligned;
 
+/* The flow's key: mfib's, so a retired entry's key finds its way. */
 static inline uint64_t
 fwd_fc_key(uint32_t src, uint32_t grp)
 {
-	return (uint64_t)grp << 32 | src;
+	return mfib_flow_key(src, grp);
 }
 
 static inline struct fwd_fc_set *

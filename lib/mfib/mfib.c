@@ -150,6 +150,19 @@ mfib_retire_seq(const struct mfib *t)
 	return __atomic_load_n(&t->retire_seq, __ATOMIC_ACQUIRE);
 }
 
+bool
+mfib_retired_key(const struct mfib *t, uint64_t n, uint64_t *key)
+{
+	*key = __atomic_load_n(&t->retire_log[n % MFIB_RETIRE_LOG],
+	                       __ATOMIC_RELAXED);
+	/* Pairs with the writer's fence between bumping log_head and
+	 * writing a slot: had the slot been overwritten (by retirement
+	 * n + MFIB_RETIRE_LOG or later), the head read below shows it. */
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	return __atomic_load_n(&t->log_head, __ATOMIC_RELAXED) <=
+	       n + MFIB_RETIRE_LOG;
+}
+
 struct rte_rcu_qsbr *
 mfib_rcu(const struct mfib *t)
 {

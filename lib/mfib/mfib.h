@@ -257,9 +257,27 @@ struct rte_rcu_qsbr *mfib_rcu(const struct mfib *t);
  *  reader that keeps entry pointers across quiescent reports (lib/fwd's
  *  flow cache) reads it right after each report: while it is unchanged,
  *  no entry it could hold has entered a grace period, so none can be
- *  freed under it; once it changes, the reader drops every pointer
- *  before using one again. */
+ *  freed under it; once it changes, the reader drops every pointer to
+ *  an entry retired since (mfib_retired_key()), or every pointer, before
+ *  using one again. */
 uint64_t mfib_retire_seq(const struct mfib *t);
+
+/** How many of the latest retirements' keys mfib_retired_key() keeps. */
+#define MFIB_RETIRE_LOG 4096
+
+/** The key an entry is cached under by a reader that caches exact
+ *  matches: source and group in network order, as in the header. */
+static inline uint64_t
+mfib_flow_key(uint32_t src, uint32_t grp)
+{
+	return (uint64_t)grp << 32 | src;
+}
+
+/** [reader] The mfib_flow_key() of the entry retired as number @p n
+ *  (0 first; mfib_retire_seq() counts them) into @p key.  False when the
+ *  log may no longer hold it (MFIB_RETIRE_LOG later retirements have
+ *  begun): the reader must then drop every pointer it keeps. */
+bool mfib_retired_key(const struct mfib *t, uint64_t n, uint64_t *key);
 /** The hash (workers use rte_hash_lookup_bulk_data on it directly). */
 const struct rte_hash *mfib_hash(const struct mfib *t);
 

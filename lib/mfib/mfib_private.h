@@ -56,6 +56,12 @@ struct mfib {
 	 * retirement's grace period starts; read by workers, see
 	 * mfib_retire_seq()). */
 	uint64_t retire_seq;
+	/* Retirements begun: bumped before a retirement's key is written
+	 * into retire_log, so a reader can tell a slot it read may have
+	 * been overwritten (mfib_retired_key()). */
+	uint64_t log_head;
+	/* Retirement number n's key (mfib_flow_key()) at n % MFIB_RETIRE_LOG. */
+	uint64_t retire_log[MFIB_RETIRE_LOG];
 	char name[RTE_HASH_NAMESIZE];
 	int socket_id;
 	uint32_t max_entries;

@@ -213,15 +213,24 @@ mfib_retire_room(struct mfib *t)
 }
 
 static void
-mfib_retire(struct mfib *t, const struct mfib_retire *r)
+mfib_retire(struct mfib *t, const struct mfib_retire *r, uint64_t key)
 {
+	uint64_t n = t->retire_seq;
+
+	/* Its key, for readers that cache by key (mfib_retired_key()): the
+	 * head first, then (ordered by the fence) the slot, then (release,
+	 * below) the count that tells readers to look. */
+	__atomic_store_n(&t->log_head, n + 1, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	__atomic_store_n(&t->retire_log[n % MFIB_RETIRE_LOG], key,
+	                 __ATOMIC_RELAXED);
 	/* The hash no longer leads to it: tell readers that cached it (after
 	 * the hash update, so one that sees the flag finds the new state). */
 	__atomic_store_n(&r->entry->retired, 1, __ATOMIC_RELEASE);
 	/* Before the grace period's token is taken (the enqueue, or the
 	 * synchronize below, takes it with release order): a reader whose
 	 * quiescent report saw that token sees this count change. */
-	__atomic_store_n(&t->retire_seq, t->retire_seq + 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&t->retire_seq, n + 1, __ATOMIC_RELEASE);
 	/* Counted first: the enqueue may reclaim, and the callback
 	 * decrements. */
 	t->n_pending++;
@@ -445,7 +454,7 @@ mfib_set(struct mfib *t, const struct mfib_spec *spec)
 	for (i = 0; i < old->n_oif; i++)
 		if (t->new_mark[old->oif[i].ifindex] != g)
 			r.oif_mask |= UINT64_C(1) << i;
-	mfib_retire(t, &r);
+	mfib_retire(t, &r, mfib_flow_key(spec->src, spec->grp));
 	return 0;
 }
 
@@ -471,7 +480,7 @@ mfib_del(struct mfib *t, uint32_t src, uint32_t grp)
 		return pos;
 	r.key_pos = pos;
 	r.oif_mask = MFIB_ALL_OIFS(r.entry->n_oif);
-	mfib_retire(t, &r);
+	mfib_retire(t, &r, mfib_flow_key(src, grp));
 	t->count--;
 	return 0;
 }

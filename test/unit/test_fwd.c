@@ -1066,6 +1066,65 @@ test_flow_cache_emptied_when_a_report_lets_entries_go(void **state)
 	reader_destroy(r);
 }
 
+/* Does reader @p r's flow cache hold (src, grp) (host order)? */
+static bool
+fc_holds(const struct fwd_worker *r, uint32_t src, uint32_t grp)
+{
+	uint64_t key = fwd_fc_key(rte_cpu_to_be_32(src), rte_cpu_to_be_32(grp));
+	const struct fwd_fc_set *c = fwd_fc_set(r->fc, key);
+
+	for (unsigned int i = 0; i < FWD_FC_WAYS; i++)
+		if (c->way[i].key == key)
+			return c->way[i].e != NULL;
+	return false;
+}
+
+/* A report after the table retired an entry drops that entry's flow from
+ * the flow cache and keeps the others, so a table under churn keeps its
+ * stable flows cached; when more retirements than the table's log holds
+ * went by, the report empties the cache. */
+static void
+test_flow_cache_forgets_only_retired_flows(void **state)
+{
+	struct fwd_worker *r = reader_create();
+	struct rte_rcu_qsbr *rcu = mfib_rcu(T);
+
+	(void)state;
+	ROUTE(SRC1, GRP1, IF_IN, 0, IF_A);
+	ROUTE(SRC2, GRP2, IF_IN, 0, IF_B);
+	reader_send(r, SRC1, GRP1, 1);
+	reader_send(r, SRC2, GRP2, 1);
+	assert_int_equal(tx_count_free(1) + tx_count_free(2), 2);
+	assert_true(fc_holds(r, SRC1, GRP1));
+	assert_true(fc_holds(r, SRC2, GRP2));
+
+	ROUTE(SRC1, GRP1, IF_IN, 0, IF_B); /* replaced */
+	fwd_worker_quiescent(r);
+	assert_false(fc_holds(r, SRC1, GRP1));
+	assert_true(fc_holds(r, SRC2, GRP2));
+	reader_send(r, SRC1, GRP1, 1); /* by its new entry */
+	assert_int_equal(tx_count_free(1), 0);
+	assert_int_equal(tx_count_free(2), 1);
+	assert_true(fc_holds(r, SRC1, GRP1));
+
+	/* MFIB_RETIRE_LOG + 1 retirements between two reports (the reader
+	 * offline meanwhile, so the writer need not wait for it) */
+	ROUTE(SRC2, GRP1, IF_IN, 0, IF_A);
+	rte_rcu_qsbr_thread_offline(rcu, r->conf.reader_id);
+	for (unsigned int n = 0; n <= MFIB_RETIRE_LOG; n++) {
+		if (n & 1)
+			ROUTE(SRC2, GRP1, IF_IN, 0, IF_A);
+		else
+			ROUTE(SRC2, GRP1, IF_IN, 0, IF_B);
+		mfib_reclaim(T);
+	}
+	rte_rcu_qsbr_thread_online(rcu, r->conf.reader_id);
+	fwd_worker_quiescent(r);
+	assert_false(fc_holds(r, SRC1, GRP1));
+	assert_false(fc_holds(r, SRC2, GRP2));
+	reader_destroy(r);
+}
+
 /* One of each kind of frame the fast run must either take or leave, with
  * everything after it, to the staged path. */
 #define FR_KINDS 21
@@ -1994,6 +2053,7 @@ main(void)
 		T_(star_g_fallback_used_when_no_s_g),
 		T_(flow_cache_never_uses_replaced_or_deleted_entry),
 		T_(flow_cache_emptied_when_a_report_lets_entries_go),
+		T_(flow_cache_forgets_only_retired_flows),
 		T_(flow_cache_spreads_numbered_flows),
 		T_(fast_run_matches_staged_path),
 		T_(fanout_beyond_the_copy_stash),

@@ -216,6 +216,7 @@ assert_oif_matches_iface(const struct mfib *t, const struct mfib_oif *o)
 }
 
 static const uint32_t S1 = 0x0101010a; /* 10.1.1.1 */
+static const uint32_t S2 = 0x0201010a; /* 10.1.1.2 */
 static const uint32_t G1 = 0x010101ef; /* 239.1.1.1 */
 static const uint32_t G2 = 0x020101ef; /* 239.1.1.2 */
 
@@ -512,6 +513,48 @@ test_del_and_read_of_unknown_entry_is_enoent(void **state)
 	assert_int_equal(mfib_del(t, S1, G1), 0);
 	assert_int_equal(mfib_del(t, S1, G1), -ENOENT);
 	assert_int_equal(mfib_count(t), 0);
+	mfib_destroy(t);
+}
+
+/* Every retirement logs the key its entry was published under, in
+ * order, for readers that cache by key; the log says when it has moved
+ * past a retirement. */
+static void
+test_retired_keys_are_logged_in_order(void **state)
+{
+	struct mfib *t = table_with_ifaces(64, 1, 1);
+	uint64_t base, key, n;
+
+	(void)state;
+	base = mfib_retire_seq(t);
+	assert_int_equal(set(t, S1, G1, 1, 1, 2), 0);
+	assert_int_equal(set(t, 0, G2, 1, 1, 2), 0);
+	assert_int_equal(mfib_retire_seq(t), base); /* adds retire nothing */
+	assert_int_equal(set(t, S1, G1, 1, 1, 3), 0); /* replaced */
+	assert_int_equal(mfib_del(t, 0, G2), 0);      /* deleted */
+	assert_int_equal(mfib_del(t, S1, G1), 0);
+	assert_int_equal(mfib_retire_seq(t), base + 3);
+	assert_true(mfib_retired_key(t, base, &key));
+	assert_int_equal(key, mfib_flow_key(S1, G1));
+	assert_true(mfib_retired_key(t, base + 1, &key));
+	assert_int_equal(key, mfib_flow_key(0, G2));
+	assert_true(mfib_retired_key(t, base + 2, &key));
+	assert_int_equal(key, mfib_flow_key(S1, G1));
+
+	/* MFIB_RETIRE_LOG more: the first three are gone, the rest kept */
+	assert_int_equal(set(t, S2, G1, 1, 1, 2), 0);
+	for (n = 0; n < MFIB_RETIRE_LOG; n++) {
+		assert_int_equal(set(t, S2, G1, 1, 1, 2 + (uint32_t)(n & 1)),
+		                 0);
+		mfib_reclaim(t);
+	}
+	assert_int_equal(mfib_retire_seq(t), base + 3 + MFIB_RETIRE_LOG);
+	assert_false(mfib_retired_key(t, base, &key));
+	assert_false(mfib_retired_key(t, base + 2, &key));
+	assert_true(mfib_retired_key(t, base + 3, &key));
+	assert_int_equal(key, mfib_flow_key(S2, G1));
+	assert_true(mfib_retired_key(t, base + 2 + MFIB_RETIRE_LOG, &key));
+	assert_int_equal(key, mfib_flow_key(S2, G1));
 	mfib_destroy(t);
 }
 
@@ -1070,6 +1113,7 @@ main(void)
 		cmocka_unit_test(
 		        test_replace_keeps_entry_id_and_output_counter_ids),
 		cmocka_unit_test(test_del_and_read_of_unknown_entry_is_enoent),
+		cmocka_unit_test(test_retired_keys_are_logged_in_order),
 		cmocka_unit_test(
 		        test_deleted_entry_freed_only_after_reader_quiescent),
 		cmocka_unit_test(
