@@ -477,11 +477,11 @@ fwd_worker_main(void *arg)
 		if (got == 0 || now - w->last_flush >= w->drain_tsc)
 			fwd_worker_flush(w);
 		/* Quiescent now and then.  The flow cache's pointers are
-		 * references held across reports: once the table has retired
-		 * anything since the cache was last emptied, the report may
-		 * let it be freed, so the cache is emptied before the next
-		 * burst (mfib_retire_seq() is read after the report: see its
-		 * comment).  A stable table keeps its cache. */
+		 * references held across reports: an entry the table has
+		 * retired since the last report may be freed after this one,
+		 * so the cache forgets it before the next burst
+		 * (mfib_retire_seq() is read after the report: see its
+		 * comment).  Other flows stay cached. */
 		if (c->is_reader &&
 		    (got == 0 || ++w->qs_loops >= FWD_QS_LOOPS)) {
 			w->qs_loops = 0;

@@ -38,8 +38,8 @@ extern int fwd_logtype;
 
 /* Reported quiescent at least every this many loop iterations while
  * traffic flows, and at every idle iteration: bounds how long a retired
- * entry waits to be freed (~8k packets); the flow cache is emptied then
- * only if the table retired something. */
+ * entry waits to be freed (~8k packets); the flow cache forgets the
+ * entries retired since the last report then. */
 #define FWD_QS_LOOPS 256
 
 /* A fast run that takes less than half its burst is not tried again for
@@ -49,19 +49,21 @@ extern int fwd_logtype;
 /*
  * Flow cache: a set-associative table of (S,G) → entry in front of
  * rte_hash, private to one worker.  A cached pointer is an RCU reference
- * held across bursts: the cache is emptied (zeroed) right after a
- * quiescent report once the table has retired any entry since the last
- * emptying, so no pointer outlives the grace period that protects it; an
- * entry the writer has replaced or deleted meanwhile is marked retired
- * and looked up again.  Only exact (S,G) hits are cached: a later (S,G)
- * entry must win over a cached (*,G) fallback at once.
+ * held across bursts: right after a quiescent report the cache drops the
+ * ways of every entry the table has retired since the last report (their
+ * keys come from the table's log, mfib_retired_key(); the whole cache is
+ * zeroed when the log has moved on), so no pointer outlives the grace
+ * period that protects it; an entry the writer has replaced or deleted
+ * meanwhile is marked retired and looked up again.  Only exact (S,G) hits
+ * are cached, each under its own key, so a retired entry is in one way at
+ * most, and a later (S,G) entry wins over a (*,G) fallback at once.
  *
  * One set is one cache line of four ways, newest first.  Several ways
  * keep flows that hash alike from evicting each other: with 1k flows
  * over a direct-mapped table of 4k slots, one flow in eight missed every
- * time.  Emptying writes the whole cache (130 KB, a few microseconds,
- * at most once per quiescent report and only while the table changes)
- * so that a lookup tests no per-set epoch.
+ * time.  Emptying writes the whole cache (130 KB, a few microseconds;
+ * only when more entries were retired between two reports than the
+ * table's log holds) so that a lookup tests no per-set epoch.
  *
  * The set index (fwd_fc_set()) is the group and source as numbers, modulo
  * a prime count of sets: groups and sources are handed out in runs and
@@ -157,7 +159,7 @@ struct fwd_worker {
 	                           * again (see fwd_process_burst()) */
 
 	/* flow cache (NULL when the worker is not an RCU reader) */
-	uint64_t fc_retire_seq; /* mfib_retire_seq() when last emptied */
+	uint64_t fc_retire_seq; /* mfib_retire_seq() at the last report */
 	struct fwd_fc_set *fc;
 
 	struct fwd_worker_conf conf;

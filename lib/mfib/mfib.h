@@ -121,8 +121,9 @@ mfib_oif_src_mac(const struct mfib_oif *o)
 /** An immutable published entry.  The one field that changes is
  *  `retired`: the writer sets it (release) once the entry has been replaced
  *  or deleted in the hash, before the grace period that frees it starts.  A
- *  reader that kept the pointer (lib/fwd's per-worker flow cache, emptied
- *  at every quiescent report) sees it and looks the key up again. */
+ *  reader that kept the pointer (lib/fwd's per-worker flow cache, which
+ *  forgets retired entries at its next quiescent report) sees it and
+ *  looks the key up again. */
 struct mfib_entry {
 	uint32_t id;                 /**< stable entry counter id */
 	uint8_t flags;               /**< MFIB_F_* */
