@@ -36,15 +36,22 @@ fwd_l2_put14(uint8_t *d, const struct mfib_oif *o)
 	memcpy(d + 6, o->l2 + 6, 8);
 }
 
+/* 18 bytes whatever @p o's header length: a 14-byte one leaves 4 bytes
+ * the caller overwrites with the packet, or a tagged one fills them. */
+static inline void
+fwd_l2_put18(uint8_t *d, const struct mfib_oif *o)
+{
+	memcpy(d, o->l2, 16);
+	memcpy(d + 10, o->l2 + 10, 8);
+}
+
 static inline void
 fwd_l2_put(uint8_t *d, const struct mfib_oif *o)
 {
-	if (likely(o->l2_len == RTE_ETHER_HDR_LEN)) {
+	if (likely(o->l2_len == RTE_ETHER_HDR_LEN))
 		fwd_l2_put14(d, o);
-	} else {
-		memcpy(d, o->l2, 16);
-		memcpy(d + 10, o->l2 + 10, 8);
-	}
+	else
+		fwd_l2_put18(d, o);
 }
 
 /* The received mbuf for its last output: its L2 header becomes the

@@ -285,10 +285,9 @@ fwd_replicate_plain(struct fwd_worker *w, struct rte_mbuf *m,
 		uint32_t l2 = o->l2_len;
 
 		fwd_mbuf_init(c, w->rearm, l2 + (uint32_t)ip_len);
-		/* 18 bytes whatever the header's length: the packet's bytes
+		/* no branch on the header's length: the packet's bytes
 		 * overwrite what a 14-byte one does not use */
-		memcpy(d, o->l2, 16);
-		memcpy(d + 10, o->l2 + 10, 8);
+		fwd_l2_put18(d, o);
 		d += l2;
 		memcpy(d, &b0, 16);
 		memcpy(d + 16, &b1, 16);
