@@ -120,7 +120,7 @@ fwd_accept(struct fwd_worker *w, const struct fwd_pkt *p,
 		return;
 	}
 	fwd_count_accepted(w, p, e);
-	fwd_ttl_dec(ip, ttl);
+	fwd_ttl_dec(ip);
 	/* same header length: the frame starts where it did */
 	fwd_l2_put((uint8_t *)ip - p->l2_len, o);
 	fwd_send(w, o, p->m);
@@ -257,10 +257,12 @@ fwd_fast_one(struct fwd_worker *w, struct fwd_run *r, struct rte_mbuf *m)
 	const struct mfib_oif *o;
 	struct fwd_pkt p;
 	uint64_t gate;
-	uint8_t ttl;
+	uint32_t tw;
 
 	if (unlikely(!fwd_parse_fast(m, r->ifindex, false, &p)))
 		return false;
+	/* TTL, protocol, checksum: the word the lane's checksum read */
+	memcpy(&tw, &p.ip->time_to_live, sizeof(tw));
 	c = fwd_fc_find(r->fc, p.key);
 	if (unlikely(c == NULL))
 		return false;
@@ -270,14 +272,14 @@ fwd_fast_one(struct fwd_worker *w, struct fwd_run *r, struct rte_mbuf *m)
 	 * ttl_max (at least 1) has not expired: the lane left that to this
 	 * check. */
 	gate = __atomic_load_n(&e->gate, __ATOMIC_ACQUIRE);
-	ttl = p.ip->time_to_live;
-	if (unlikely(ttl <= e->ttl_max || p.ip_len > e->mtu_min))
+	if (unlikely((uint8_t)tw <= e->ttl_max || /* the TTL */
+	             p.ip_len > e->mtu_min))
 		return false;
 	/* one branch per kind of entry: the common one tests the gate once */
 	if (likely(gate == r->gate1)) {
 		o = &e->oif[0];
 		fwd_fast_count(w, r, &p, e);
-		fwd_ttl_dec(p.ip, ttl);
+		fwd_ttl_dec_word(p.ip, tw);
 		/* untagged in, untagged out: the frame starts where it did */
 		fwd_l2_put14((uint8_t *)p.ip - RTE_ETHER_HDR_LEN, o);
 		fwd_send(w, o, m);
@@ -312,11 +314,10 @@ fwd_fast_run(struct fwd_worker *w, uint32_t ifindex, struct rte_mbuf **pkts,
 	uint16_t i;
 
 	for (i = 0; i < n && i < FWD_PREFETCH_AHEAD; i++)
-		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+		fwd_prefetch_frame(pkts[i]);
 	/* two loops: the prefetch needs no test in the first */
 	for (i = 0; i + FWD_PREFETCH_AHEAD < n; i++) {
-		rte_prefetch0(rte_pktmbuf_mtod(pkts[i + FWD_PREFETCH_AHEAD],
-		                               void *));
+		fwd_prefetch_frame(pkts[i + FWD_PREFETCH_AHEAD]);
 		if (unlikely(!fwd_fast_one(w, &r, pkts[i])))
 			goto out;
 	}

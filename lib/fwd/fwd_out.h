@@ -116,28 +116,37 @@ fwd_df(const struct rte_ipv4_hdr *ip)
 }
 
 /* TTL and checksum: once per packet, in the received header, which every
- * copy duplicates and no clone references.  @p ttl (> 1) is the
- * header's. */
+ * copy duplicates and no clone references.  @p w is the header's bytes
+ * 8..11 (TTL, protocol, checksum) as a host-order word, the TTL above 1.
+ * Little-endian, they are the TTL in the low byte and the checksum
+ * byte-swapped in the high half, where fwd_csum_ttl_dec() adds 1 with
+ * end-around carry: adding 0xffff takes 1 from the TTL and carries 1 into
+ * the checksum, which is all there is to do unless the checksum is 0xfffe
+ * or 0xffff. */
 static inline void
-fwd_ttl_dec(struct rte_ipv4_hdr *ip, uint8_t ttl)
+fwd_ttl_dec_word(struct rte_ipv4_hdr *ip, uint32_t w)
 {
 #if RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN
-	/* TTL, protocol and checksum are one little-endian word: TTL in
-	 * its low byte, the checksum byte-swapped in its high half, where
-	 * fwd_csum_ttl_dec() adds 1 with end-around carry.  Adding 0xffff
-	 * takes 1 from the TTL and carries 1 into the checksum, which is
-	 * all there is to do unless the checksum is 0xfffe or 0xffff. */
-	uint32_t w;
-
-	memcpy(&w, &ip->time_to_live, sizeof(w));
 	if (likely(w < 0xfffe0000u)) {
 		w += 0xffff;
 		memcpy(&ip->time_to_live, &w, sizeof(w));
 		return;
 	}
+#else
+	(void)w;
 #endif
-	ip->time_to_live = ttl - 1;
+	ip->time_to_live--;
 	ip->hdr_checksum = fwd_csum_ttl_dec(ip->hdr_checksum);
+}
+
+/* The same, reading the word. */
+static inline void
+fwd_ttl_dec(struct rte_ipv4_hdr *ip)
+{
+	uint32_t w;
+
+	memcpy(&w, &ip->time_to_live, sizeof(w));
+	fwd_ttl_dec_word(ip, w);
 }
 
 /* The last (or only) copy: the received mbuf itself. */
@@ -175,7 +184,7 @@ fwd_replicate(struct fwd_worker *w, const struct fwd_pkt *p,
 		rte_pktmbuf_free(p->m);
 		return;
 	}
-	fwd_ttl_dec(p->ip, ttl);
+	fwd_ttl_dec(p->ip);
 	fwd_send_in_place(w, p, o);
 }
 

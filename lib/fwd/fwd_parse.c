@@ -180,13 +180,12 @@ fwd_parse_burst(struct fwd_worker *w, uint16_t port, uint32_t ifindex,
 	uint16_t i, k = 0;
 
 	for (i = 0; i < n && i < FWD_PREFETCH_AHEAD; i++)
-		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+		fwd_prefetch_frame(pkts[i]);
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 
 		if (i + FWD_PREFETCH_AHEAD < n)
-			rte_prefetch0(rte_pktmbuf_mtod(
-			        pkts[i + FWD_PREFETCH_AHEAD], void *));
+			fwd_prefetch_frame(pkts[i + FWD_PREFETCH_AHEAD]);
 		bytes += m->pkt_len;
 		if (likely(ifindex != 0 &&
 		           fwd_parse_fast(m, ifindex, true, &out[k])))

@@ -17,25 +17,28 @@
 /* Is a 20-byte header's checksum right?  Its one's complement sum,
  * checksum included, folds to all ones exactly when the plain sum of its
  * words is a non-zero multiple of 0xffff (2^16 = 1 modulo 0xffff, so
- * 32-bit words in either byte order do as well as 16-bit ones).  The sum
- * is non-zero as the first byte carries the version.  Divisibility by an
- * odd number, without a division: x is a multiple of 0xffff exactly when
- * x times the inverse of 0xffff modulo 2^64 is at most (2^64 - 1) /
- * 0xffff. */
+ * 32- and 64-bit words in either byte order do as well as 16-bit ones).
+ * The last 8 bytes (source and group) are one 64-bit word, whose carry
+ * out of the sum comes back in at the bottom: 2^64 = 1 modulo 2^64 - 1,
+ * a multiple of 0xffff.  The sum is non-zero as the first byte carries
+ * the version.  Divisibility by an odd number, without a division: x is
+ * a multiple of 0xffff exactly when x times the inverse of 0xffff modulo
+ * 2^64 is at most (2^64 - 1) / 0xffff. */
 static inline bool
 fwd_ipv4_csum20_ok(const struct rte_ipv4_hdr *ip)
 {
 	const uint8_t *b = (const uint8_t *)ip; /* 2-byte aligned */
-	uint32_t w0, w1, w2, w3, w4;
+	uint32_t w0, w1, w2;
+	uint64_t q, s;
 
 	memcpy(&w0, b, 4);
 	memcpy(&w1, b + 4, 4);
 	memcpy(&w2, b + 8, 4);
-	memcpy(&w3, b + 12, 4);
-	memcpy(&w4, b + 16, 4);
-	return ((uint64_t)w0 + w1 + w2 + w3 + w4) *
-	               UINT64_C(0xfffefffefffeffff) <=
-	       UINT64_C(0x1000100010001);
+	memcpy(&q, b + 12, 8);
+	s = (uint64_t)w0 + w1 + w2;
+	s += q;
+	s += s < q; /* end-around carry */
+	return s * UINT64_C(0xfffefffefffeffff) <= UINT64_C(0x1000100010001);
 }
 
 /*
@@ -59,30 +62,45 @@ fwd_parse_fast(struct rte_mbuf *m, uint32_t ifindex, bool staged,
 	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(d + RTE_ETHER_HDR_LEN);
 	uint64_t ol = m->ol_flags & (RTE_MBUF_F_RX_VLAN_STRIPPED |
 	                             RTE_MBUF_F_RX_IP_CKSUM_MASK);
-	uint32_t frame = RTE_ETHER_HDR_LEN, tot;
+	uint32_t vl, tot;
+	uint64_t key;
 	rte_be16_t et;
 
 	if (unlikely(m->data_len < RTE_ETHER_HDR_LEN + sizeof(*ip)))
 		return false;
 	memcpy(&et, d + 2 * RTE_ETHER_ADDR_LEN, sizeof(et));
-	if (unlikely(et != RTE_BE16(RTE_ETHER_TYPE_IPV4) ||
-	             ip->version_ihl != RTE_IPV4_VHL_DEF))
+	if (unlikely(et != RTE_BE16(RTE_ETHER_TYPE_IPV4)))
 		return false;
-	tot = rte_be_to_cpu_16(ip->total_length);
-	frame += tot;
-	/* tot >= 20 and frame <= pkt_len (pkt_len >= data_len >= 34): one
-	 * unsigned compare; with no padding to trim, frame == pkt_len says
-	 * both */
+	/* Version and header length, TOS, total length: byte-swapped, the
+	 * first in the top byte and the last in the low half. */
+	memcpy(&vl, ip, sizeof(vl));
+	vl = __builtin_bswap32(vl) & 0xff00ffffu;
+	tot = vl & 0xffff;
 	if (staged) {
-		if (unlikely(tot - sizeof(*ip) >
-		             m->pkt_len - (RTE_ETHER_HDR_LEN + sizeof(*ip))))
+		/* tot >= 20 and the frame within pkt_len (pkt_len >=
+		 * data_len >= 34): one unsigned compare */
+		if (unlikely(vl >> 24 != RTE_IPV4_VHL_DEF ||
+		             tot - sizeof(*ip) >
+		                     m->pkt_len - (RTE_ETHER_HDR_LEN +
+		                                   sizeof(*ip))))
 			return false;
-	} else if (unlikely(frame != m->pkt_len)) {
+	} else if (unlikely(vl != ((uint32_t)RTE_IPV4_VHL_DEF << 24) +
+	                                  (m->pkt_len - RTE_ETHER_HDR_LEN))) {
+		/* One compare says version 4, 20 bytes of header and a frame
+		 * of exactly 14 + tot bytes: were pkt_len - 14 (mod 2^32)
+		 * above 0xffff, its upper bits would show in the masked
+		 * TOS byte or change the version's. */
 		return false;
 	}
+	/* Source and group as one word, whose byte swap has the group in
+	 * host order in its low half and is the flow cache's set number
+	 * (fwd_fc_set()). */
+	memcpy(&key, &ip->src_addr, sizeof(key));
+	RTE_BUILD_BUG_ON(offsetof(struct rte_ipv4_hdr, dst_addr) !=
+	                 offsetof(struct rte_ipv4_hdr, src_addr) + 4);
 	/* 224.0.1.0 .. 239.255.255.255: multicast, not link-local — one
 	 * unsigned compare */
-	if (unlikely(rte_be_to_cpu_32(ip->dst_addr) - FWD_ROUTABLE_FIRST >
+	if (unlikely((uint32_t)__builtin_bswap64(key) - FWD_ROUTABLE_FIRST >
 	                     FWD_ROUTABLE_LAST - FWD_ROUTABLE_FIRST ||
 	             ip->next_proto_id == IPPROTO_IGMP))
 		return false;
@@ -99,16 +117,17 @@ fwd_parse_fast(struct rte_mbuf *m, uint32_t ifindex, bool staged,
 	} else if (ol != RTE_MBUF_F_RX_IP_CKSUM_GOOD) {
 		return false;
 	}
-	if (staged && frame != m->pkt_len) {
+	if (staged && RTE_ETHER_HDR_LEN + tot != m->pkt_len) {
 		/* Ethernet padding: the copies carry only the IP packet. */
 		if (m->nb_segs != 1)
 			return false;
-		m->data_len = (uint16_t)frame;
-		m->pkt_len = frame;
+		m->data_len = (uint16_t)(RTE_ETHER_HDR_LEN + tot);
+		m->pkt_len = RTE_ETHER_HDR_LEN + tot;
 	}
+	RTE_BUILD_BUG_ON(sizeof(key) != sizeof(p->key));
 	p->m = m;
 	p->ip = ip;
-	p->key = fwd_fc_key(ip->src_addr, ip->dst_addr);
+	p->key = key; /* fwd_fc_key(src_addr, dst_addr) */
 	p->ifindex = ifindex;
 	p->l2_len = RTE_ETHER_HDR_LEN;
 	p->ip_len = (uint16_t)tot;

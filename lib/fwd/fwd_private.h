@@ -13,6 +13,8 @@
 #include <rte_branch_prediction.h>
 #include <rte_ether.h>
 #include <rte_ip.h>
+#include <rte_mbuf.h>
+#include <rte_prefetch.h>
 
 #include "fwd.h"
 
@@ -24,6 +26,15 @@ extern int fwd_logtype;
 /* How far ahead of the packet being parsed its successors' headers are
  * prefetched: enough to hide a memory access, few enough to stay in L1. */
 #define FWD_PREFETCH_AHEAD 4
+
+/* Prefetch the start of received frame @p m at the default headroom,
+ * without reading data_off first: a prefetch is a hint, and a PMD that
+ * leaves other headroom costs a miss, nothing more. */
+static inline void
+fwd_prefetch_frame(const struct rte_mbuf *m)
+{
+	rte_prefetch0((const uint8_t *)m->buf_addr + RTE_PKTMBUF_HEADROOM);
+}
 
 /* Copies' mbufs are taken from the pool this many at a time (see
  * fwd_copy_take()). */
@@ -99,7 +110,7 @@ fwd_fc_set(struct fwd_fc_set *fc, uint64_t key)
 	 * multiply) cost 7 instructions per packet less than swapping and
 	 * weighing the halves apart, and spread numbered flows alike
 	 * (test_flow_cache_spreads_numbered_flows). */
-	return &fc[rte_bswap64(key) % FWD_FC_SETS];
+	return &fc[__builtin_bswap64(key) % FWD_FC_SETS];
 }
 
 /* What the parse stage hands to the lookup stage for one packet (32

@@ -196,7 +196,7 @@ fwd_replicate_all(struct fwd_worker *w, const struct fwd_pkt *p,
 	bool whole;
 
 	last = &e->oif[RTE_MIN(e->n_oif, (uint16_t)MFIB_MAX_OIF) - 1];
-	fwd_ttl_dec(p->ip, p->ip->time_to_live);
+	fwd_ttl_dec(p->ip);
 	whole = fwd_copy_whole_ok(p);
 	cp = fwd_copy_take(w, (unsigned int)(last - o), spill);
 	if (whole && cp != spill) {
@@ -263,7 +263,7 @@ fwd_replicate_plain(struct fwd_worker *w, struct rte_mbuf *m,
 		fwd_replicate_all(w, &q, e);
 		return;
 	}
-	fwd_ttl_dec(ip, ip->time_to_live);
+	fwd_ttl_dec(ip);
 	cp = fwd_copy_take(w, n, spill);
 	if (unlikely(cp == spill)) {
 		struct fwd_pkt q = fwd_pkt_plain(m, ip, ip_len, e);
@@ -334,7 +334,7 @@ fwd_replicate_many(struct fwd_worker *w, const struct fwd_pkt *p,
 		rte_pktmbuf_free(p->m);
 		return;
 	}
-	fwd_ttl_dec(ip, ttl);
+	fwd_ttl_dec(ip);
 	whole = fwd_copy_whole_ok(p);
 	cp = fwd_copy_take(w, n - 1, spill);
 	for (i = 0; i + 1 < n; i++)

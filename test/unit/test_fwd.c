@@ -585,9 +585,10 @@ test_ttl_decremented_and_checksum_valid(void **state)
 	}
 }
 
-/* fwd_ttl_dec() against the reference update, fwd_csum_ttl_dec(), for
- * every checksum value: its one-word form must hand the two values where
- * the checksum wraps to the reference, and leave the protocol alone. */
+/* fwd_ttl_dec() (and so fwd_ttl_dec_word()) against the reference
+ * update, fwd_csum_ttl_dec(), for every checksum value: its one-word form
+ * must hand the two values where the checksum wraps to the reference, and
+ * leave the protocol alone. */
 static void
 test_ttl_dec_matches_reference_for_every_checksum(void **state)
 {
@@ -601,7 +602,7 @@ test_ttl_dec_matches_reference_for_every_checksum(void **state)
 			ip.time_to_live = ttls[i];
 			ip.next_proto_id = IPPROTO_UDP;
 			ip.hdr_checksum = (rte_be16_t)c;
-			fwd_ttl_dec(&ip, ttls[i]);
+			fwd_ttl_dec(&ip);
 			if (ip.time_to_live != ttls[i] - 1 ||
 			    ip.next_proto_id != IPPROTO_UDP ||
 			    ip.hdr_checksum != fwd_csum_ttl_dec((uint16_t)c))
