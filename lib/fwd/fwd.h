@@ -146,7 +146,9 @@ bool fwd_stopping(void);
  * Forward a burst received on @p port (the building block of the loop,
  * exposed for the control thread and tests).  Consumes every mbuf:
  * forwarded, punted or dropped (and counted).  Sends through the worker's
- * tx buffers; call fwd_worker_flush() to push them out.
+ * tx buffers (and may send a whole burst of @p pkts straight to a port);
+ * call fwd_worker_flush() to push them out.  @p pkts is scratch space:
+ * its contents are undefined on return.
  */
 void fwd_process_burst(struct fwd_worker *w, uint16_t port,
 		       struct rte_mbuf **pkts, uint16_t n);

@@ -234,17 +234,54 @@ struct fwd_run {
 	uint64_t gate0;    /* the same with its n_oif bits 0 */
 	uint64_t n_mask;   /* the n_oif bits of a gate */
 	uint32_t ifindex;
-	uint64_t ip_bytes; /* IPv4 bytes taken so far */
+	/* Single-output packets to one port (port1) collect at the start
+	 * of the burst's array, whose slots the run has consumed, and go to
+	 * that port's tx buffer together (fwd_fast_release()): no buffer
+	 * lookup and append per packet.  They go before anything else the
+	 * run sends that may reach port1 (the copies of a multi-output
+	 * entry) and before the staged path's, so every port sends in the
+	 * order of arrival, as without the collection. */
+	struct rte_mbuf **out;
+	uint16_t port1;    /* RTE_MAX_ETHPORTS: none chosen yet */
+	unsigned int n1;   /* packets at out[0 .. n1) */
 };
 
 /* A packet the fast run takes (the lane took only frames of 14 + ip_len
- * bytes). */
+ * bytes: the frame headers' bytes are added when the run ends).  Added
+ * in memory, not in a register the copies' call would make the run spill
+ * and reload. */
 static __rte_always_inline void
-fwd_fast_count(struct fwd_worker *w, struct fwd_run *r,
-               const struct fwd_pkt *p, const struct mfib_entry *e)
+fwd_fast_count(struct fwd_worker *w, const struct fwd_pkt *p,
+               const struct mfib_entry *e)
 {
-	r->ip_bytes += p->ip_len;
+	w->stats.rx_bytes += p->ip_len;
 	fwd_count_entry(w, p, e);
+}
+
+/* Hand what the run collected to its port's tx buffer. */
+static inline void
+fwd_fast_release(struct fwd_worker *w, struct fwd_run *r)
+{
+	fwd_send_bulk(w, r->port1, r->out, (uint16_t)r->n1);
+	r->n1 = 0;
+}
+
+/* A single-output packet of the fast run, sent by fwd_fast_one(): to the
+ * run's collection when its output is on the run's port, or none is
+ * chosen yet (and this worker can send there), else by the tx buffer. */
+static __rte_always_inline void
+fwd_fast_send(struct fwd_worker *w, struct fwd_run *r,
+              const struct mfib_oif *o, struct rte_mbuf *m)
+{
+	if (unlikely(o->port != r->port1)) {
+		if (r->n1 != 0 || w->txb[o->port] == NULL) {
+			fwd_send(w, o, m);
+			return;
+		}
+		r->port1 = o->port;
+	}
+	w->octr[o->ctr_id].out_pkts++;
+	r->out[r->n1++] = m;
 }
 
 /* One packet of the fast run: false leaves it, untouched, to the staged
@@ -278,13 +315,15 @@ fwd_fast_one(struct fwd_worker *w, struct fwd_run *r, struct rte_mbuf *m)
 	/* one branch per kind of entry: the common one tests the gate once */
 	if (likely(gate == r->gate1)) {
 		o = &e->oif[0];
-		fwd_fast_count(w, r, &p, e);
+		fwd_fast_count(w, &p, e);
 		fwd_ttl_dec_word(p.ip, tw);
 		/* untagged in, untagged out: the frame starts where it did */
 		fwd_l2_put14((uint8_t *)p.ip - RTE_ETHER_HDR_LEN, o);
-		fwd_send(w, o, m);
+		fwd_fast_send(w, r, o, m);
 	} else if (likely((gate & ~r->n_mask) == r->gate0)) {
-		fwd_fast_count(w, r, &p, e);
+		fwd_fast_count(w, &p, e);
+		if (unlikely(r->n1 != 0))
+			fwd_fast_release(w, r);
 		fwd_replicate_plain(w, m, p.ip, p.ip_len, e);
 	} else {
 		return false;
@@ -310,6 +349,8 @@ fwd_fast_run(struct fwd_worker *w, uint32_t ifindex, struct rte_mbuf **pkts,
 		.gate0 = mfib_entry_gate(ifindex, 0),
 		.n_mask = mfib_entry_gate(0, UINT16_MAX) ^ mfib_entry_gate(0, 0),
 		.ifindex = ifindex,
+		.out = pkts,
+		.port1 = RTE_MAX_ETHPORTS,
 	};
 	uint16_t i;
 
@@ -325,8 +366,10 @@ fwd_fast_run(struct fwd_worker *w, uint32_t ifindex, struct rte_mbuf **pkts,
 		if (unlikely(!fwd_fast_one(w, &r, pkts[i])))
 			break;
 out:
+	if (r.n1 != 0)
+		fwd_fast_release(w, &r);
 	w->stats.rx_pkts += i;
-	w->stats.rx_bytes += r.ip_bytes + (uint64_t)RTE_ETHER_HDR_LEN * i;
+	w->stats.rx_bytes += (uint64_t)RTE_ETHER_HDR_LEN * i;
 	w->stats.fwd_pkts += i;
 	return i;
 }

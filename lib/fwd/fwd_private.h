@@ -202,6 +202,11 @@ void fwd_tx_fini(struct fwd_worker *w);
 
 /* fwd_tx.c: send what @p port's tx buffer holds. */
 void fwd_tx_flush_port(struct fwd_worker *w, uint16_t port);
+/* fwd_tx.c: hand @p n packets, in order, to the tx buffer of @p port
+ * (which this worker has), sending it each time it fills; the caller has
+ * counted them per output. */
+void fwd_send_bulk(struct fwd_worker *w, uint16_t port, struct rte_mbuf **m,
+                   uint16_t n);
 
 /* Hand @p m to the tx buffer of output @p o and count it there; an
  * output on a port this worker has no tx queue on discards.  The buffer

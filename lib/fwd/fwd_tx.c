@@ -5,6 +5,7 @@
  */
 
 #include <errno.h>
+#include <string.h>
 
 #include <rte_malloc.h>
 
@@ -68,6 +69,34 @@ fwd_tx_flush_port(struct fwd_worker *w, uint16_t port)
 {
 	w->stats.tx_pkts += rte_eth_tx_buffer_flush(
 	        port, w->conf.tx_queue[port], w->txb[port]);
+}
+
+void
+fwd_send_bulk(struct fwd_worker *w, uint16_t port, struct rte_mbuf **m,
+              uint16_t n)
+{
+	struct rte_eth_dev_tx_buffer *b = w->txb[port];
+
+	/* A whole burst and nothing before it: straight from the array. */
+	if (b->length == 0 && n == FWD_TX_BURST) {
+		uint16_t sent = rte_eth_tx_burst(port, w->conf.tx_queue[port],
+		                                 m, n);
+
+		w->stats.tx_pkts += sent;
+		if (unlikely(sent < n))
+			fwd_tx_error(m + sent, n - sent, w);
+		return;
+	}
+	while (n > 0) {
+		uint16_t k = RTE_MIN(n, (uint16_t)(FWD_TX_BURST - b->length));
+
+		memcpy(&b->pkts[b->length], m, k * sizeof(*m));
+		b->length += k;
+		m += k;
+		n -= k;
+		if (b->length == FWD_TX_BURST)
+			fwd_tx_flush_port(w, port);
+	}
 }
 
 void

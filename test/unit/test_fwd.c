@@ -1263,6 +1263,186 @@ test_fast_run_matches_staged_path(void **state)
 	reader_destroy(r);
 }
 
+/* What port @p p sent, as (group's last byte << 8 | seed) per frame, in
+ * order. */
+static unsigned int
+fr_order(unsigned int p, uint16_t *tag, unsigned int max)
+{
+	static struct view v;
+	struct rte_mbuf *m;
+	unsigned int n = 0;
+
+	while (tx_take(p, &m, 1) == 1) {
+		const uint8_t *pl;
+
+		view_of(m, &v);
+		rte_pktmbuf_free(m);
+		pl = (const uint8_t *)v.ip + 20 + 8;
+		assert_true(n < max);
+		tag[n++] = (uint16_t)((rte_be_to_cpu_32(v.ip->dst_addr) & 0xff)
+		                      << 8 | pl[0]);
+	}
+	return n;
+}
+
+/* Burst @p n frames of (SRC1 or SRC2, group) through reader @p r, the
+ * k-th with seed @p seed0 + k; @p spec[k]: 1 (SRC1, GRP1) to IF_A, 2
+ * (SRC2, GRP1) to IF_B, 3 (SRC1, GRP2) to both, 4 a miss.  Records in
+ * @p want[port] what each port must send, in order. */
+static void
+fr_burst(struct fwd_worker *r, const uint8_t *spec, unsigned int n,
+         uint8_t seed0, uint16_t want[][80], unsigned int *n_want)
+{
+	struct rte_mbuf *m[FWD_BURST];
+	unsigned int k;
+
+	for (k = 0; k < n; k++) {
+		struct frame f = frame_default();
+		uint16_t tag;
+
+		f.seed = (uint8_t)(seed0 + k);
+		f.src = spec[k] == 2 ? SRC2 : spec[k] == 4 ? SRC3 : SRC1;
+		f.grp = spec[k] == 3 ? GRP2 : spec[k] == 4 ? GRP3 : GRP1;
+		m[k] = frame_build(&f);
+		tag = (uint16_t)((f.grp & 0xff) << 8 | f.seed);
+		if (spec[k] == 1 || spec[k] == 3)
+			want[1][n_want[1]++] = tag;
+		if (spec[k] == 2 || spec[k] == 3)
+			want[2][n_want[2]++] = tag;
+	}
+	fwd_process_burst(r, port_id[0], m, (uint16_t)n);
+}
+
+/* The fast run collects the single-output packets for one port and hands
+ * them to its tx buffer together (a whole burst straight to the port):
+ * every port must still send in the order of arrival — after what its
+ * buffer held from earlier bursts, before what the staged path sends for
+ * the rest of a burst, and around the copies of a multi-output entry —
+ * and count each packet once; a port this worker has no tx queue on is
+ * never the collection's. */
+static void
+test_fast_run_sends_single_output_packets_in_order(void **state)
+{
+	static uint16_t want[3][80], got[80];
+	static const uint8_t mix[] = {2, 1, 1, 3, 1, 2, 2, 1, 3, 3, 1, 1, 2,
+	                              1, 3, 1, 2, 1, 1, 1, 3, 2, 1, 1};
+	uint8_t spec[FWD_BURST];
+	unsigned int n_want[3] = {0}, p, k, n, round;
+	struct fwd_worker_conf c;
+	struct fwd_worker *r = reader_create();
+	struct mfib_oif_ctr oc;
+	struct mfib_entry_ctr ec;
+
+	(void)state;
+	ROUTE(SRC1, GRP1, IF_IN, 0, IF_A);
+	ROUTE(SRC2, GRP1, IF_IN, 0, IF_B);
+	ROUTE(SRC1, GRP2, IF_IN, 0, IF_A, IF_B);
+	memset(spec, 1, sizeof(spec));
+	/* five by the staged path (the first is a miss), left in port A's
+	 * buffer; then, the fast run allowed again, a whole burst */
+	fr_burst(r, spec, 5, 0, want, n_want);
+	for (k = 0; k < 64; k++)
+		fwd_process_burst(r, port_id[0], NULL, 0);
+	assert_int_equal(tx_count_free(2), 0);
+	fr_burst(r, spec, FWD_BURST, 5, want, n_want);
+	assert_int_equal(rte_ring_count(txr[1]), FWD_BURST); /* one full */
+	fwd_worker_flush(r);
+	assert_int_equal(fwd_worker_stats(r)->tx_pkts, 5 + FWD_BURST);
+	/* a whole burst to an empty buffer goes out at once */
+	fr_burst(r, spec, FWD_BURST, 5 + FWD_BURST, want, n_want);
+	assert_int_equal(rte_ring_count(txr[1]), 5 + 2 * FWD_BURST);
+	assert_int_equal(fwd_worker_stats(r)->tx_pkts, 5 + 2 * FWD_BURST);
+	n = fr_order(1, got, RTE_DIM(got));
+	assert_int_equal(n, n_want[1]);
+	assert_memory_equal(got, want[1], n * sizeof(got[0]));
+	n_want[1] = 0;
+
+	/* mixed bursts: the first packet's port (B, then A) collects;
+	 * copies go out among them; a miss stops the run halfway */
+	for (round = 0; round < 4; round++) {
+		for (k = 0; k < RTE_DIM(mix); k++)
+			spec[k] = mix[(k + round) % RTE_DIM(mix)];
+		if (round == 3)
+			spec[10] = 4; /* in place of a (SRC1, GRP1) */
+		fr_burst(r, spec, RTE_DIM(mix), (uint8_t)(100 + 30 * round),
+		         want, n_want);
+		punt_drain();
+		fwd_worker_flush(r);
+		for (p = 1; p <= 2; p++) {
+			n = fr_order(p, got, RTE_DIM(got));
+			assert_int_equal(n, n_want[p]);
+			for (k = 0; k < n; k++)
+				if (got[k] != want[p][k])
+					fail_msg("round %u port %u frame %u: "
+					         "0x%04x, want 0x%04x", round, p,
+					         k, got[k], want[p][k]);
+			n_want[p] = 0;
+		}
+		for (k = 0; k < 64; k++)
+			fwd_process_burst(r, port_id[0], NULL, 0);
+	}
+	/* each packet counted once, by its entry and its output */
+	counters(SRC1, GRP1, &ec, IF_A, &oc);
+	assert_int_equal(ec.in_pkts, oc.out_pkts);
+	assert_int_equal(oc.out_pkts, 5 + 2 * FWD_BURST + 4 * 13 - 1);
+	counters(SRC2, GRP1, &ec, IF_B, &oc);
+	assert_int_equal(ec.in_pkts, oc.out_pkts);
+	assert_int_equal(oc.out_pkts, 4 * 6);
+	reader_destroy(r);
+
+	/* no tx queue on port A: A's packets are discarded and counted so,
+	 * B's collected */
+	worker_conf_init(&c, T, punt);
+	c.is_reader = true;
+	c.tx_queue[port_id[ifdef[IF_A].port]] = UINT16_MAX;
+	assert_int_equal(mfib_reader_register(T, 0), 0);
+	r = fwd_worker_create(&c);
+	assert_non_null(r);
+	n_want[1] = n_want[2] = 0;
+	for (k = 0; k < 4; k++)
+		spec[k] = k < 3 ? 1 : 2;
+	fr_burst(r, spec, 1, 0, want, n_want);   /* A: a miss */
+	fr_burst(r, spec + 3, 1, 1, want, n_want); /* B: a miss */
+	fwd_worker_flush(r);
+	assert_int_equal(tx_count_free(2), 1);
+	for (k = 0; k < FWD_BURST; k++)
+		spec[k] = k & 1 ? 2 : 1;
+	fr_burst(r, spec, FWD_BURST, 2, want, n_want);
+	fwd_worker_flush(r);
+	assert_int_equal(tx_count_free(1), 0);
+	assert_int_equal(tx_count_free(2), FWD_BURST / 2);
+	counters(SRC1, GRP1, &ec, IF_A, &oc);
+	assert_int_equal(oc.out_discards, 1 + FWD_BURST / 2);
+
+	/* port B's queue takes 10 of a whole burst sent straight: the rest
+	 * are counted as tx drops and freed */
+	{
+		static uint8_t dummy;
+		unsigned int fill, avail;
+		void *d;
+
+		tx_count_free(2);
+		fill = rte_ring_free_count(txr[2]) - 10;
+		for (k = 0; k < fill; k++)
+			assert_int_equal(rte_ring_enqueue(txr[2], &dummy), 0);
+		for (k = 0; k < 64; k++)
+			fwd_process_burst(r, port_id[0], NULL, 0);
+		avail = rte_mempool_avail_count(pool);
+		memset(spec, 2, sizeof(spec));
+		n = fwd_worker_stats(r)->tx_pkts;
+		fr_burst(r, spec, FWD_BURST, 0, want, n_want);
+		assert_int_equal(fwd_worker_stats(r)->tx_pkts, n + 10);
+		assert_int_equal(fwd_worker_stats(r)->tx_drops, FWD_BURST - 10);
+		for (k = 0; k < fill; k++)
+			assert_int_equal(rte_ring_dequeue(txr[2], &d), 0);
+		assert_int_equal(tx_count_free(2), 10);
+		rte_mempool_cache_flush(
+		        rte_mempool_default_cache(pool, rte_lcore_id()), pool);
+		assert_int_equal(rte_mempool_avail_count(pool), avail);
+	}
+	reader_destroy(r);
+}
+
 /* More outputs than the worker's stash of copy mbufs holds (32): the
  * copies' mbufs then come one by one.  Forty tagged interfaces on one
  * port, each must get one copy, by the staged path and by the fast run. */
@@ -2057,6 +2237,7 @@ main(void)
 		T_(flow_cache_forgets_only_retired_flows),
 		T_(flow_cache_spreads_numbered_flows),
 		T_(fast_run_matches_staged_path),
+		T_(fast_run_sends_single_output_packets_in_order),
 		T_(fanout_beyond_the_copy_stash),
 		T_(malformed_frames_each_counted),
 		T_(large_frame_replicated_with_intact_payload),
