@@ -255,6 +255,7 @@ fwd_replicate_plain(struct fwd_worker *w, struct rte_mbuf *m,
 	const struct mfib_oif *o = e->oif, *last = o + n;
 	struct rte_mbuf *spill[MFIB_MAX_OIF], **cp;
 	fwd_v16 b0, b1, b2, b3;
+	uint64_t rearm;
 
 	if (unlikely(ip_len > FWD_COPY_REG || m->nb_segs != 1 ||
 	             s + FWD_COPY_REG > (uint8_t *)m->buf_addr + m->buf_len)) {
@@ -275,6 +276,7 @@ fwd_replicate_plain(struct fwd_worker *w, struct rte_mbuf *m,
 		return;
 	}
 	/* after the TTL: every copy carries the new one */
+	rearm = w->rearm; /* once: the copies' stores may alias *w */
 	memcpy(&b0, s, 16);
 	memcpy(&b1, s + 16, 16);
 	memcpy(&b2, s + 32, 16);
@@ -284,7 +286,7 @@ fwd_replicate_plain(struct fwd_worker *w, struct rte_mbuf *m,
 		uint8_t *d = (uint8_t *)c->buf_addr + RTE_PKTMBUF_HEADROOM;
 		uint32_t l2 = o->l2_len;
 
-		fwd_mbuf_init(c, w->rearm, l2 + (uint32_t)ip_len);
+		fwd_mbuf_init(c, rearm, l2 + (uint32_t)ip_len);
 		/* no branch on the header's length: the packet's bytes
 		 * overwrite what a 14-byte one does not use */
 		fwd_l2_put18(d, o);
