@@ -11,6 +11,13 @@
 
 #include "fwd_private.h"
 
+/* The lane reads the header as little-endian words: its source+group word
+ * is then mfib_flow_key()'s key as it is (every DPDK 22.11 target is
+ * little-endian). */
+#if RTE_BYTE_ORDER != RTE_LITTLE_ENDIAN
+#error "lib/fwd's fast lane assumes a little-endian host"
+#endif
+
 #define FWD_ROUTABLE_FIRST 0xe0000100u /* 224.0.1.0, host order */
 #define FWD_ROUTABLE_LAST  0xefffffffu /* 239.255.255.255 */
 
@@ -127,7 +134,7 @@ fwd_parse_fast(struct rte_mbuf *m, uint32_t ifindex, bool staged,
 	RTE_BUILD_BUG_ON(sizeof(key) != sizeof(p->key));
 	p->m = m;
 	p->ip = ip;
-	p->key = key; /* fwd_fc_key(src_addr, dst_addr) */
+	p->key = key; /* = fwd_fc_key(ip->src_addr, ip->dst_addr) */
 	p->ifindex = ifindex;
 	p->l2_len = RTE_ETHER_HDR_LEN;
 	p->ip_len = (uint16_t)tot;

@@ -78,12 +78,22 @@ frame_make(uint16_t tot)
 	mb.pkt_len = RTE_ETHER_HDR_LEN + tot;
 }
 
+/* The lane's verdict; what it hands on when it takes the frame. */
 static bool
 lane(bool staged)
 {
+	const struct rte_ipv4_hdr *ip = frame_ip();
 	struct fwd_pkt p;
 
-	return fwd_parse_fast(&mb, IFINDEX, staged, &p);
+	if (!fwd_parse_fast(&mb, IFINDEX, staged, &p))
+		return false;
+	assert_ptr_equal(p.m, &mb);
+	assert_ptr_equal(p.ip, ip);
+	assert_int_equal(p.key, fwd_fc_key(ip->src_addr, ip->dst_addr));
+	assert_int_equal(p.ifindex, IFINDEX);
+	assert_int_equal(p.l2_len, RTE_ETHER_HDR_LEN);
+	assert_int_equal(p.ip_len, rte_be_to_cpu_16(ip->total_length));
+	return true;
 }
 
 /* The 20-byte checksum test against the generic one's complement sum,
