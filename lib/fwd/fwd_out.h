@@ -126,15 +126,11 @@ fwd_df(const struct rte_ipv4_hdr *ip)
 static inline void
 fwd_ttl_dec_word(struct rte_ipv4_hdr *ip, uint32_t w)
 {
-#if RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN
 	if (likely(w < 0xfffe0000u)) {
 		w += 0xffff;
 		memcpy(&ip->time_to_live, &w, sizeof(w));
 		return;
 	}
-#else
-	(void)w;
-#endif
 	ip->time_to_live--;
 	ip->hdr_checksum = fwd_csum_ttl_dec(ip->hdr_checksum);
 }

@@ -11,13 +11,6 @@
 
 #include "fwd_private.h"
 
-/* The lane reads the header as little-endian words: its source+group word
- * is then mfib_flow_key()'s key as it is (every DPDK 22.11 target is
- * little-endian). */
-#if RTE_BYTE_ORDER != RTE_LITTLE_ENDIAN
-#error "lib/fwd's fast lane assumes a little-endian host"
-#endif
-
 #define FWD_ROUTABLE_FIRST 0xe0000100u /* 224.0.1.0, host order */
 #define FWD_ROUTABLE_LAST  0xefffffffu /* 239.255.255.255 */
 
@@ -69,7 +62,7 @@ fwd_parse_fast(struct rte_mbuf *m, uint32_t ifindex, bool staged,
 	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(d + RTE_ETHER_HDR_LEN);
 	uint64_t ol = m->ol_flags & (RTE_MBUF_F_RX_VLAN_STRIPPED |
 	                             RTE_MBUF_F_RX_IP_CKSUM_MASK);
-	uint32_t vl, tot;
+	uint32_t vl, tot, frame;
 	uint64_t key;
 	rte_be16_t et;
 
@@ -83,6 +76,7 @@ fwd_parse_fast(struct rte_mbuf *m, uint32_t ifindex, bool staged,
 	memcpy(&vl, ip, sizeof(vl));
 	vl = __builtin_bswap32(vl) & 0xff00ffffu;
 	tot = vl & 0xffff;
+	frame = RTE_ETHER_HDR_LEN + tot;
 	if (staged) {
 		/* tot >= 20 and the frame within pkt_len (pkt_len >=
 		 * data_len >= 34): one unsigned compare */
@@ -124,12 +118,12 @@ fwd_parse_fast(struct rte_mbuf *m, uint32_t ifindex, bool staged,
 	} else if (ol != RTE_MBUF_F_RX_IP_CKSUM_GOOD) {
 		return false;
 	}
-	if (staged && RTE_ETHER_HDR_LEN + tot != m->pkt_len) {
+	if (staged && frame != m->pkt_len) {
 		/* Ethernet padding: the copies carry only the IP packet. */
 		if (m->nb_segs != 1)
 			return false;
-		m->data_len = (uint16_t)(RTE_ETHER_HDR_LEN + tot);
-		m->pkt_len = RTE_ETHER_HDR_LEN + tot;
+		m->data_len = (uint16_t)frame;
+		m->pkt_len = frame;
 	}
 	RTE_BUILD_BUG_ON(sizeof(key) != sizeof(p->key));
 	p->m = m;

@@ -18,6 +18,13 @@
 
 #include "fwd.h"
 
+/* lib/fwd reads headers as little-endian words (every DPDK 22.11 target
+ * is little-endian): the lane's source+group word is mfib_flow_key()'s
+ * key as loaded, the TTL/checksum update one word add. */
+#if RTE_BYTE_ORDER != RTE_LITTLE_ENDIAN
+#error "lib/fwd assumes a little-endian host"
+#endif
+
 #define FWD_LOG(level, ...) \
 	rte_log(RTE_LOG_##level, fwd_logtype, "fwd: " __VA_ARGS__)
 
