@@ -227,20 +227,23 @@ fwd_lookup(struct fwd_worker *w, const struct fwd_pkt *p,
 	}
 }
 
-/* What the fast run holds for a whole burst. */
-struct fwd_run {
+/* What every packet of a fast run is checked against. */
+struct fwd_lane {
 	struct fwd_fc_set *fc;
 	uint64_t gate1;    /* a live plain entry with one output, from here */
 	uint64_t gate0;    /* the same with its n_oif bits 0 */
 	uint64_t n_mask;   /* the n_oif bits of a gate */
 	uint32_t ifindex;
-	/* Single-output packets to one port (port1) collect at the start
-	 * of the burst's array, whose slots the run has consumed, and go to
-	 * that port's tx buffer together (fwd_fast_release()): no buffer
-	 * lookup and append per packet.  They go before anything else the
-	 * run sends that may reach port1 (the copies of a multi-output
-	 * entry) and before the staged path's, so every port sends in the
-	 * order of arrival, as without the collection. */
+};
+
+/* The outer loop's collection: single-output packets to one port (port1)
+ * collect at the start of the burst's array, whose slots the run has
+ * consumed, and go to that port's tx buffer together
+ * (fwd_fast_release()): no buffer lookup and append per packet.  They go
+ * before anything else the run sends that may reach port1 (the copies of
+ * a multi-output entry) and before the staged path's, so every port sends
+ * in the order of arrival, as without the collection. */
+struct fwd_run {
 	struct rte_mbuf **out;
 	uint16_t port1;    /* RTE_MAX_ETHPORTS: none chosen yet */
 	unsigned int n1;   /* packets at out[0 .. n1) */
@@ -274,11 +277,11 @@ fwd_fast_collect(struct fwd_worker *w, struct fwd_run *r,
 	r->out[r->n1++] = m;
 }
 
-/* A single-output packet of the fast run, sent by fwd_fast_one(): to the
- * run's collection when its output is on the run's port, or none is
- * chosen yet (and this worker can send there), else by the tx buffer.
- * The common case returns at once: with one tail for both, the compiler
- * stored port1 back for every packet. */
+/* A single-output packet of the outer loop: to the run's collection when
+ * its output is on the run's port, or none is chosen yet (and this worker
+ * can send there), else by the tx buffer.  The common case returns at
+ * once: with one tail for both, the compiler stored port1 back for every
+ * packet. */
 static __rte_always_inline void
 fwd_fast_send(struct fwd_worker *w, struct fwd_run *r,
               const struct mfib_oif *o, struct rte_mbuf *m)
@@ -295,10 +298,23 @@ fwd_fast_send(struct fwd_worker *w, struct fwd_run *r,
 	fwd_fast_collect(w, r, o, m);
 }
 
-/* One packet of the fast run: false leaves it, untouched, to the staged
- * path.  Inlined in both loops of fwd_fast_run() whatever its size. */
-static __rte_always_inline bool
-fwd_fast_one(struct fwd_worker *w, struct fwd_run *r, struct rte_mbuf *m)
+/* How fwd_fast_one() left a packet. */
+enum fwd_fast_verdict {
+	FWD_FAST_STOP,   /* untouched: the staged path's */
+	FWD_FAST_SINGLE, /* sent to its one output */
+	FWD_FAST_MULTI,  /* sent to its outputs; by the outer loop only
+	                  * counted, its entry at *me: fwd_fast_multi() sends */
+};
+
+/* One packet of the fast run, inlined in every loop of the run whatever
+ * its size.  The outer loop (@p r: its collection) hands a multi-output
+ * packet to fwd_fast_multi(), whose loop (@p r NULL) makes the copies
+ * inline: a stretch of such packets pays one call instead of one each,
+ * and the outer loop keeps the registers the copies would take. */
+static __rte_always_inline enum fwd_fast_verdict
+fwd_fast_one(struct fwd_worker *w, const struct fwd_lane *k,
+             struct fwd_run *r, struct rte_mbuf *m,
+             const struct mfib_entry **me)
 {
 	const struct fwd_fc_way *c;
 	const struct mfib_entry *e;
@@ -307,13 +323,13 @@ fwd_fast_one(struct fwd_worker *w, struct fwd_run *r, struct rte_mbuf *m)
 	uint64_t gate;
 	uint32_t tw;
 
-	if (unlikely(!fwd_parse_fast(m, r->ifindex, false, &p)))
-		return false;
+	if (unlikely(!fwd_parse_fast(m, k->ifindex, false, &p)))
+		return FWD_FAST_STOP;
 	/* TTL, protocol, checksum: the word the lane's checksum read */
 	memcpy(&tw, &p.ip->time_to_live, sizeof(tw));
-	c = fwd_fc_find(r->fc, p.key);
+	c = fwd_fc_find(k->fc, p.key);
 	if (unlikely(c == NULL))
-		return false;
+		return FWD_FAST_STOP;
 	e = c->e;
 	/* RPF, not retired, plain, one output or more: in one word (the
 	 * acquire pairs with the writer's retiring store).  A TTL above
@@ -322,24 +338,65 @@ fwd_fast_one(struct fwd_worker *w, struct fwd_run *r, struct rte_mbuf *m)
 	gate = __atomic_load_n(&e->gate, __ATOMIC_ACQUIRE);
 	if (unlikely((uint8_t)tw <= e->ttl_max || /* the TTL */
 	             p.ip_len > e->mtu_min))
-		return false;
+		return FWD_FAST_STOP;
 	/* one branch per kind of entry: the common one tests the gate once */
-	if (likely(gate == r->gate1)) {
+	if (likely(gate == k->gate1)) {
 		o = &e->oif[0];
 		fwd_fast_count(w, &p, e);
 		fwd_ttl_dec_word(p.ip, tw);
 		/* untagged in, untagged out: the frame starts where it did */
 		fwd_l2_put14((uint8_t *)p.ip - RTE_ETHER_HDR_LEN, o);
-		fwd_fast_send(w, r, o, m);
-	} else if (likely((gate & ~r->n_mask) == r->gate0)) {
-		fwd_fast_count(w, &p, e);
-		if (unlikely(r->n1 != 0))
-			fwd_fast_release(w, r);
-		fwd_replicate_plain(w, m, p.ip, p.ip_len, e);
-	} else {
-		return false;
+		if (r != NULL)
+			fwd_fast_send(w, r, o, m);
+		else
+			fwd_send(w, o, m);
+		return FWD_FAST_SINGLE;
 	}
-	return true;
+	if (likely((gate & ~k->n_mask) == k->gate0)) {
+		fwd_fast_count(w, &p, e);
+		if (r == NULL) {
+			fwd_replicate_small(w, m, p.ip, p.ip_len, e);
+		} else {
+			if (unlikely(r->n1 != 0))
+				fwd_fast_release(w, r);
+			*me = e;
+		}
+		return FWD_FAST_MULTI;
+	}
+	return FWD_FAST_STOP;
+}
+
+/* fwd_fast_multi()'s result: the index of the last packet it consumed,
+ * and whether the run stops after it. */
+#define FWD_FAST_LAST    0xffffu
+#define FWD_FAST_STOPPED 0x10000u
+
+/* The copies of the outer loop's multi-output packet pkts[@p i] (entry
+ * @p e), then the packets after it while they have two outputs or more,
+ * and the single-output one that ends the stretch (by its tx buffer: the
+ * outer loop's collection is empty until it goes on). */
+static __rte_noinline uint32_t
+fwd_fast_multi(struct fwd_worker *w, const struct fwd_lane *k,
+               struct rte_mbuf **pkts, uint16_t i, uint16_t n,
+               const struct mfib_entry *e)
+{
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(
+	        pkts[i], struct rte_ipv4_hdr *, RTE_ETHER_HDR_LEN);
+	struct rte_mbuf **pp = pkts + i + 1, **end = pkts + n;
+	enum fwd_fast_verdict v;
+
+	fwd_replicate_small(w, pkts[i], ip, rte_be_to_cpu_16(ip->total_length),
+	                    e);
+	/* pointers, not indexes: fewer registers live across the copies */
+	for (; pp < end; pp++) {
+		if (pp + FWD_PREFETCH_AHEAD < end)
+			fwd_prefetch_frame(pp[FWD_PREFETCH_AHEAD]);
+		v = fwd_fast_one(w, k, NULL, *pp, NULL);
+		if (unlikely(v != FWD_FAST_MULTI))
+			return (uint32_t)(pp - pkts) -
+			       (v == FWD_FAST_STOP ? 1u - FWD_FAST_STOPPED : 0);
+	}
+	return (uint32_t)(pp - pkts) - 1u;
 }
 
 /*
@@ -354,35 +411,59 @@ static inline uint16_t
 fwd_fast_run(struct fwd_worker *w, uint32_t ifindex, struct rte_mbuf **pkts,
              uint16_t n)
 {
-	struct fwd_run r = {
+	const struct fwd_lane k = {
 		.fc = w->fc,
 		.gate1 = mfib_entry_gate(ifindex, 1),
 		.gate0 = mfib_entry_gate(ifindex, 0),
 		.n_mask = mfib_entry_gate(0, UINT16_MAX) ^ mfib_entry_gate(0, 0),
 		.ifindex = ifindex,
+	};
+	struct fwd_run r = {
 		.out = pkts,
 		.port1 = RTE_MAX_ETHPORTS,
 	};
-	uint16_t i;
+	const struct mfib_entry *e = NULL;
+	enum fwd_fast_verdict v;
+	unsigned int i;
+	uint32_t next;
 
 	for (i = 0; i < n && i < FWD_PREFETCH_AHEAD; i++)
 		fwd_prefetch_frame(pkts[i]);
 	/* two loops: the prefetch needs no test in the first */
 	for (i = 0; i + FWD_PREFETCH_AHEAD < n; i++) {
 		fwd_prefetch_frame(pkts[i + FWD_PREFETCH_AHEAD]);
-		if (unlikely(!fwd_fast_one(w, &r, pkts[i])))
+		v = fwd_fast_one(w, &k, &r, pkts[i], &e);
+		if (likely(v == FWD_FAST_SINGLE))
+			continue;
+		if (unlikely(v == FWD_FAST_STOP))
 			goto out;
+		next = fwd_fast_multi(w, &k, pkts, (uint16_t)i, n, e);
+		i = next & FWD_FAST_LAST;
+		if (unlikely(next & FWD_FAST_STOPPED)) {
+			i++;
+			goto out;
+		}
 	}
-	for (; i < n; i++)
-		if (unlikely(!fwd_fast_one(w, &r, pkts[i])))
+	for (; i < n; i++) {
+		v = fwd_fast_one(w, &k, &r, pkts[i], &e);
+		if (likely(v == FWD_FAST_SINGLE))
+			continue;
+		if (unlikely(v == FWD_FAST_STOP))
 			break;
+		next = fwd_fast_multi(w, &k, pkts, (uint16_t)i, n, e);
+		i = next & FWD_FAST_LAST;
+		if (unlikely(next & FWD_FAST_STOPPED)) {
+			i++;
+			break;
+		}
+	}
 out:
 	if (r.n1 != 0)
 		fwd_fast_release(w, &r);
 	w->stats.rx_pkts += i;
 	w->stats.rx_bytes += (uint64_t)RTE_ETHER_HDR_LEN * i;
 	w->stats.fwd_pkts += i;
-	return i;
+	return (uint16_t)i;
 }
 
 /* The staged path for at most FWD_BURST packets: parse them all, look

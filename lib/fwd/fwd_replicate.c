@@ -23,25 +23,6 @@
 
 #include "fwd_out.h"
 
-/* A copy's mbuf, fresh from the pool: only what a one-segment packet
- * needs is written.  The pool hands out mbufs with next = NULL and
- * nb_segs = 1 (the free path leaves them so), so this costs a handful of
- * stores where rte_pktmbuf_reset() writes every field. */
-static inline void
-fwd_mbuf_init(struct rte_mbuf *c, uint64_t rearm, uint32_t len)
-{
-	/* packet_type and pkt_len side by side: one store */
-	uint64_t type_len = (uint64_t)len << 32;
-
-	RTE_BUILD_BUG_ON(offsetof(struct rte_mbuf, pkt_len) !=
-	                 offsetof(struct rte_mbuf, packet_type) + 4);
-	memcpy(&c->rearm_data, &rearm, sizeof(rearm));
-	c->ol_flags = 0;
-	memcpy(&c->packet_type, &type_len, sizeof(type_len));
-	c->data_len = (uint16_t)len;
-	c->tx_offload = 0;
-}
-
 /* @p k raw mbufs for copies (initialised as they are filled; NULL where
  * the pool ran dry), at the returned address.  They come from the
  * worker's stash, which one mempool operation tops up for many copies and
@@ -53,16 +34,10 @@ fwd_copy_take(struct fwd_worker *w, unsigned int k, struct rte_mbuf **spill)
 {
 	unsigned int i;
 
-	if (unlikely(k > w->n_stash)) {
-		if (k > FWD_STASH ||
-		    rte_mempool_get_bulk(w->conf.pool,
-		                         (void **)&w->stash[w->n_stash],
-		                         FWD_STASH - w->n_stash) != 0) {
-			for (i = 0; i < k; i++)
-				spill[i] = rte_mbuf_raw_alloc(w->conf.pool);
-			return spill;
-		}
-		w->n_stash = FWD_STASH;
+	if (unlikely(!fwd_copy_stash_fill(w, k))) {
+		for (i = 0; i < k; i++)
+			spill[i] = rte_mbuf_raw_alloc(w->conf.pool);
+		return spill;
 	}
 	w->n_stash -= k;
 	return &w->stash[w->n_stash];
@@ -215,97 +190,25 @@ fwd_replicate_all(struct fwd_worker *w, const struct fwd_pkt *p,
 	fwd_send_in_place(w, p, last);
 }
 
-/* The copies of a frame of at most FWD_COPY_REG bytes of IP packet come
- * from registers: the 64 bytes fwd_copy_whole() would read per copy,
- * loaded once. */
-#define FWD_COPY_REG 64
-
-typedef uint8_t fwd_v16 __attribute__((vector_size(16)));
-
-/* The fast run's packet @p m as the rest of the module sees it. */
-static inline struct fwd_pkt
-fwd_pkt_plain(struct rte_mbuf *m, struct rte_ipv4_hdr *ip, uint16_t ip_len,
-              const struct mfib_entry *e)
-{
-	return (struct fwd_pkt){
-		.m = m,
-		.ip = ip,
-		.key = fwd_fc_key(ip->src_addr, ip->dst_addr),
-		.ifindex = e->iif, /* RPF passed */
-		.l2_len = RTE_ETHER_HDR_LEN,
-		.ip_len = ip_len,
-	};
-}
-
-/* For the fast run (fwd_loop.c), out of line: inlined there, the copy
- * loop cost the single-output case 11 instructions per packet (bench_fwd,
- * fanout 1).  The run checked that every output of @p e takes @p m, an
- * untagged frame of 14 + @p ip_len bytes, that it arrived on e->iif, and
- * that @p e is live and plain: its n_oif is within MFIB_MAX_OIF.  Its
- * arguments are values, not a struct fwd_pkt: the run builds none.  A
- * small packet in one segment takes the lean loop below; anything else
+/* The fast run's multi-output packet when fwd_replicate_small() cannot
+ * take it: the stash is topped up here (one mempool operation for many
+ * packets' copies) and a small packet in one segment still takes the
+ * copies from registers; anything else, or a pool too low for the stash,
  * fwd_replicate_all(). */
 __rte_noinline void
 fwd_replicate_plain(struct fwd_worker *w, struct rte_mbuf *m,
                     struct rte_ipv4_hdr *ip, uint16_t ip_len,
                     const struct mfib_entry *e)
 {
-	uint8_t *s = (uint8_t *)ip;
-	const unsigned int n = e->n_oif - 1u; /* copies */
-	const struct mfib_oif *o = e->oif, *last = o + n;
-	struct rte_mbuf *spill[MFIB_MAX_OIF], **cp;
-	fwd_v16 b0, b1, b2, b3;
-	uint64_t rearm;
+	struct fwd_pkt q;
 
-	if (unlikely(ip_len > FWD_COPY_REG || m->nb_segs != 1 ||
-	             s + FWD_COPY_REG > (uint8_t *)m->buf_addr + m->buf_len)) {
-		struct fwd_pkt q = fwd_pkt_plain(m, ip, ip_len, e);
-
-		fwd_replicate_all(w, &q, e);
+	if (fwd_copy_regs_ok(m, ip, ip_len) &&
+	    fwd_copy_stash_fill(w, e->n_oif - 1u)) {
+		fwd_replicate_regs(w, m, ip, ip_len, e);
 		return;
 	}
-	fwd_ttl_dec(ip);
-	cp = fwd_copy_take(w, n, spill);
-	if (unlikely(cp == spill)) {
-		struct fwd_pkt q = fwd_pkt_plain(m, ip, ip_len, e);
-
-		for (; o < last; o++)
-			fwd_copy_send(w, &q, s, ip_len, w->rearm, true, *cp++,
-			              o);
-		fwd_send_in_place(w, &q, last);
-		return;
-	}
-	/* after the TTL: every copy carries the new one */
-	rearm = w->rearm; /* once: the copies' stores may alias *w */
-	memcpy(&b0, s, 16);
-	memcpy(&b1, s + 16, 16);
-	memcpy(&b2, s + 32, 16);
-	memcpy(&b3, s + 48, 16);
-	for (; o < last; o++) {
-		struct rte_mbuf *c = *cp++;
-		uint8_t *d = (uint8_t *)c->buf_addr + RTE_PKTMBUF_HEADROOM;
-		uint32_t l2 = o->l2_len;
-
-		fwd_mbuf_init(c, rearm, l2 + (uint32_t)ip_len);
-		/* no branch on the header's length: the packet's bytes
-		 * overwrite what a 14-byte one does not use */
-		fwd_l2_put18(d, o);
-		d += l2;
-		memcpy(d, &b0, 16);
-		memcpy(d + 16, &b1, 16);
-		memcpy(d + 32, &b2, 16);
-		memcpy(d + 48, &b3, 16);
-		fwd_send(w, o, c);
-	}
-	/* untagged in, untagged out: the frame starts where it did */
-	if (likely(last->l2_len == RTE_ETHER_HDR_LEN)) {
-		fwd_l2_put14(s - RTE_ETHER_HDR_LEN, last);
-		fwd_send(w, last, m);
-	} else {
-		struct fwd_pkt q = fwd_pkt_plain(m, ip, ip_len, e);
-
-		fwd_send_in_place(w, &q, last);
-	}
+	q = fwd_pkt_plain(m, ip, ip_len, e);
+	fwd_replicate_all(w, &q, e);
 }
 
 /* Two or more outputs: copies first, the received mbuf last.  Kept out of
