@@ -21,8 +21,9 @@ RTE_LOG_REGISTER(mfib_logtype, mcastfwd.mfib, INFO);
  * inside RTE_RING_NAMESIZE so two tables never collide by truncation. */
 #define MFIB_NAME_MAX 20
 
-/* Default output counter ids per entry (mfib.h: "default 4×"). */
-#define MFIB_DEFAULT_OIF_CTRS_PER_ENTRY 4
+/* Default output counter ids per entry in the shared pool (mfib.h:
+ * "default 3×"): with each entry's own, 4 per entry, as before the pairs. */
+#define MFIB_DEFAULT_OIF_CTRS_PER_ENTRY 3
 
 static int
 mfib_config_check(const struct mfib_config *cfg)

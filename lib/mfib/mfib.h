@@ -185,7 +185,9 @@ struct mfib_config {
 	const char *name;            /**< unique per process */
 	int socket_id;
 	uint32_t max_entries;        /**< hash size and entry ids */
-	uint32_t max_oif_ctrs;       /**< output counter ids (default 4×) */
+	/** Output counter ids besides each entry's own, which its first
+	 *  output takes (default 3×: 4 per entry in all). */
+	uint32_t max_oif_ctrs;
 	uint32_t max_lcores;         /**< lcores that count (ids 0..n-1) */
 	uint32_t max_readers;        /**< RCU reader threads */
 };

@@ -85,8 +85,10 @@ struct mfib {
 	uint32_t n_pending;   /* retire records in the defer queue */
 	unsigned int n_freed; /* retire records freed since mfib_reclaim() */
 	uint32_t count;       /* keys installed */
-	struct mfib_idpool entry_ids;
-	struct mfib_idpool oif_ids;
+	struct mfib_idpool entry_ids; /* entry numbers (ids are twice) */
+	struct mfib_idpool oif_ids;   /* the output pool's slots */
+	uint8_t *pair_taken;          /* entry number -> its pair's output
+	                               * slot is held */
 
 	/* Slab of MFIB_SLAB_SLOT-byte entries; bigger ones (or overflow)
 	 * come from rte_malloc. */
@@ -113,10 +115,11 @@ int mfib_idpool_init(struct mfib_idpool *p, uint32_t cap, int socket_id);
 void mfib_idpool_fini(struct mfib_idpool *p);
 int mfib_counters_init(struct mfib *t);
 void mfib_counters_fini(struct mfib *t);
-/* An entry / output counter id with its counters zeroed on every lcore;
- * UINT32_MAX when none is free. */
+/* An entry counter id, or one for an output of the entry with counter id
+ * @p entry_id (its pair's slot when free), with its counters zeroed on
+ * every lcore; UINT32_MAX when none is free. */
 uint32_t mfib_entry_id_alloc(struct mfib *t);
-uint32_t mfib_oif_id_alloc(struct mfib *t);
+uint32_t mfib_oif_id_alloc(struct mfib *t, uint32_t entry_id);
 void mfib_entry_id_free(struct mfib *t, uint32_t id);
 void mfib_oif_id_free(struct mfib *t, uint32_t id);
 void mfib_entry_ctr_sum(const struct mfib *t, uint32_t id,

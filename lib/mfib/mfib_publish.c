@@ -267,16 +267,21 @@ mfib_next_gen(struct mfib *t)
 	return t->gen;
 }
 
-/* An id, reclaiming once if the pool is empty (ids of deleted entries
- * return only after their grace period). */
+/* An entry counter id (@p entry_id UINT32_MAX), or one for an output of
+ * the entry with counter id @p entry_id, reclaiming once if the pool is
+ * empty (ids of deleted entries return only after their grace period). */
 static uint32_t
-mfib_id_get(struct mfib *t, uint32_t (*alloc)(struct mfib *))
+mfib_id_get(struct mfib *t, uint32_t entry_id)
 {
-	uint32_t id = alloc(t);
+	for (int pass = 0; pass < 2; pass++) {
+		uint32_t id = entry_id == UINT32_MAX ?
+		                      mfib_entry_id_alloc(t) :
+		                      mfib_oif_id_alloc(t, entry_id);
 
-	if (id == UINT32_MAX && mfib_reclaim_now(t) > 0)
-		id = alloc(t);
-	return id;
+		if (id != UINT32_MAX || pass > 0 || mfib_reclaim_now(t) == 0)
+			return id;
+	}
+	return UINT32_MAX;
 }
 
 static int
@@ -396,7 +401,7 @@ mfib_set(struct mfib *t, const struct mfib_spec *spec)
 	if (e == NULL)
 		return -ENOMEM;
 	e->n_oif = n; /* first: mfib_entry_free() sizes by it */
-	e->id = old != NULL ? old->id : mfib_id_get(t, mfib_entry_id_alloc);
+	e->id = old != NULL ? old->id : mfib_id_get(t, UINT32_MAX);
 	if (e->id == UINT32_MAX) {
 		mfib_unbuild(t, e, old, 0, g);
 		return -ENOSPC;
@@ -420,7 +425,7 @@ mfib_set(struct mfib *t, const struct mfib_spec *spec)
 		e->mtu_min = RTE_MIN(e->mtu_min, o->mtu);
 		o->ctr_id = old != NULL && t->old_mark[ifx] == g ?
 		                    t->old_ctr[ifx] :
-		                    mfib_id_get(t, mfib_oif_id_alloc);
+		                    mfib_id_get(t, e->id);
 		if (o->ctr_id == UINT32_MAX) {
 			mfib_unbuild(t, e, old, i, g);
 			return -ENOSPC;

@@ -718,6 +718,72 @@ test_reused_id_starts_at_zero(void **state)
 	mfib_destroy(t);
 }
 
+/* An entry's first output counts in the slot beside the entry's own, in
+ * its cache line; other outputs, and a first one whose slot is still held
+ * by a removed output (until the grace period), count in the pool's. */
+static void
+test_first_output_counts_beside_its_entry(void **state)
+{
+	/* 8 entries: 8 pairs of slots, then a pool of 3 × 8 = 24 */
+	struct mfib *t = table_with_ifaces(8, 1, 1);
+	const uint32_t pool0 = 2 * 8;
+	const struct mfib_entry *e;
+	struct mfib_entry_ctr ec;
+	struct mfib_oif_ctr oc[3];
+	uint32_t id, oifs[3] = {2, 3, 4};
+
+	(void)state;
+	assert_int_equal(mfib_reader_register(t, 0), 0);
+	assert_int_equal(set(t, S1, G1, 1, 3, 2, 3, 4), 0);
+	e = lookup(t, S1, G1);
+	id = e->id;
+	assert_int_equal(id % 2, 0);
+	assert_int_equal(oif_of(e, 2)->ctr_id, id + 1);
+	assert_true(oif_of(e, 3)->ctr_id >= pool0);
+	assert_true(oif_of(e, 4)->ctr_id >= pool0);
+	assert_ptr_equal(
+	        RTE_PTR_ALIGN_FLOOR(&mfib_entry_ctrs(t, 0)[id], 64),
+	        RTE_PTR_ALIGN_FLOOR(&mfib_oif_ctrs(t, 0)[id + 1], 64));
+	/* one block, slots apart */
+	mfib_entry_ctrs(t, 0)[id].in_pkts = 5;
+	mfib_oif_ctrs(t, 0)[id + 1].out_pkts = 6;
+	assert_int_equal(mfib_read(t, S1, G1, &ec, oifs, oc, 3), 0);
+	assert_int_equal(ec.in_pkts, 5);
+	assert_int_equal(oc[0].out_pkts, 6);
+	assert_int_equal(oc[1].out_pkts + oc[2].out_pkts, 0);
+
+	/* 2 replaced by 5: a reader may still count into 2's slot */
+	assert_int_equal(set(t, S1, G1, 1, 3, 5, 3, 4), 0);
+	e = lookup(t, S1, G1);
+	assert_int_equal(e->id, id);
+	assert_true(oif_of(e, 5)->ctr_id >= pool0);
+	/* after the grace period the next new output takes the pair's slot,
+	 * zeroed */
+	mfib_quiescent(mfib_rcu(t), 0);
+	assert_int_equal(mfib_reclaim(t), 1);
+	assert_int_equal(set(t, S1, G1, 1, 3, 6, 3, 4), 0);
+	e = lookup(t, S1, G1);
+	assert_int_equal(oif_of(e, 6)->ctr_id, id + 1);
+	oifs[0] = 6;
+	assert_int_equal(mfib_read(t, S1, G1, &ec, oifs, oc, 1), 0);
+	assert_int_equal(oc[0].out_pkts, 0);
+	mfib_quiescent(mfib_rcu(t), 0);
+	assert_int_equal(mfib_reclaim(t), 1);
+
+	/* 4 outputs per entry fill pairs and pool exactly; then none is
+	 * left for a fifth */
+	assert_int_equal(mfib_del(t, S1, G1), 0);
+	mfib_quiescent(mfib_rcu(t), 0);
+	assert_int_equal(mfib_reclaim(t), 1);
+	for (uint32_t i = 0; i < 8; i++)
+		assert_int_equal(set(t, S1, G1 + (i << 24), 1, 4, 2, 3, 4, 5),
+		                 0);
+	assert_int_equal(set(t, S1, G1, 1, 5, 2, 3, 4, 5, 6), -ENOSPC);
+	assert_int_equal(mfib_count(t), 8);
+	mfib_reader_unregister(t, 0);
+	mfib_destroy(t);
+}
+
 /* lib/mgm over mfib ----------------------------------------------------- */
 
 static void
@@ -843,7 +909,9 @@ test_mgm_ops_mirror(void **state)
 #define CHURN_TABLE    2048 /* nearly full: cuckoo moves keys around */
 #define CHURN_REWRITE  10   /* rewrites of every stable entry per batch */
 #define CHURN_IIF      1
-#define CHURN_OIF_CTRS (4 * CHURN_TABLE) /* mfib's default */
+/* Counter slots: a pair per entry and mfib's default pool of 3 per entry
+ * (entry ids are even slots, output ids any slot). */
+#define CHURN_SLOTS    (5 * CHURN_TABLE)
 
 /* Stable key k alternates between these lists; 3 and 4 stay throughout,
  * so their counter ids must never change. */
@@ -917,7 +985,7 @@ churn_reader(void *arg)
 			 * entry is re-read here; were it freed under us the
 			 * ids would be poison, so check rather than crash. */
 			id = e->id;
-			if (id >= CHURN_TABLE) {
+			if (id >= CHURN_SLOTS) {
 				c->bad++;
 				continue;
 			}
@@ -925,7 +993,7 @@ churn_reader(void *arg)
 			for (uint16_t i = 0; i < 3; i++) {
 				uint32_t ctr = e->oif[i].ctr_id;
 
-				if (ctr >= CHURN_OIF_CTRS) {
+				if (ctr >= CHURN_SLOTS) {
 					c->bad++;
 					break;
 				}
@@ -1050,7 +1118,7 @@ test_memory_of_1m_entries_with_4_outputs(void **state)
 		.name = "big",
 		.socket_id = 0,
 		.max_entries = n,
-		.max_oif_ctrs = 4 * n,
+		.max_oif_ctrs = 3 * n, /* and each entry's own */
 		.max_lcores = 3,
 		.max_readers = 2,
 	};
@@ -1122,6 +1190,7 @@ main(void)
 		cmocka_unit_test(
 		        test_counters_sum_over_lcores_and_survive_replacement),
 		cmocka_unit_test(test_reused_id_starts_at_zero),
+		cmocka_unit_test(test_first_output_counts_beside_its_entry),
 		cmocka_unit_test(test_mgm_ops_mirror),
 		cmocka_unit_test(test_churn_reader_never_misses_stable_entries),
 		cmocka_unit_test(test_memory_of_1m_entries_with_4_outputs),
