@@ -232,7 +232,7 @@ struct fwd_lane {
 	struct fwd_fc_set *fc;
 	uint64_t gate1;    /* a live plain entry with one output, from here */
 	uint64_t gate0;    /* the same with its n_oif bits 0 */
-	uint64_t n_mask;   /* the n_oif bits of a gate */
+	uint64_t n_keep;   /* a gate's bits but its n_oif */
 	uint32_t ifindex;
 };
 
@@ -352,7 +352,7 @@ fwd_fast_one(struct fwd_worker *w, const struct fwd_lane *k,
 			fwd_send(w, o, m);
 		return FWD_FAST_SINGLE;
 	}
-	if (likely((gate & ~k->n_mask) == k->gate0)) {
+	if (likely((gate & k->n_keep) == k->gate0)) {
 		fwd_fast_count(w, &p, e);
 		if (r == NULL) {
 			fwd_replicate_small(w, m, p.ip, p.ip_len, e);
@@ -415,7 +415,8 @@ fwd_fast_run(struct fwd_worker *w, uint32_t ifindex, struct rte_mbuf **pkts,
 		.fc = w->fc,
 		.gate1 = mfib_entry_gate(ifindex, 1),
 		.gate0 = mfib_entry_gate(ifindex, 0),
-		.n_mask = mfib_entry_gate(0, UINT16_MAX) ^ mfib_entry_gate(0, 0),
+		.n_keep = ~(mfib_entry_gate(0, UINT16_MAX) ^
+		            mfib_entry_gate(0, 0)),
 		.ifindex = ifindex,
 	};
 	struct fwd_run r = {
