@@ -98,7 +98,8 @@ mfib_create(const struct mfib_config *cfg)
 		return NULL;
 	}
 	MFIB_LOG(INFO,
-	         "%s: %u entries, %u output counters, %u lcores, "
+	         "%s: %u entries, %u output counters besides each "
+	         "entry's own, %u lcores, "
 	         "%u readers, %" PRIu64 " bytes",
 	         t->name, t->max_entries, t->max_oif_ctrs, t->max_lcores,
 	         t->max_readers, mfib_memory(t));
