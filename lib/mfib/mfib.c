@@ -25,6 +25,17 @@ RTE_LOG_REGISTER(mfib_logtype, mcastfwd.mfib, INFO);
  * "default 3×"): with each entry's own, 4 per entry, as before the pairs. */
 #define MFIB_DEFAULT_OIF_CTRS_PER_ENTRY 3
 
+/* The output counter pool @p cfg asks for, its default worked out in 64
+ * bits. */
+static uint64_t
+mfib_config_oif_ctrs(const struct mfib_config *cfg)
+{
+	return cfg->max_oif_ctrs != 0 ?
+	               cfg->max_oif_ctrs :
+	               (uint64_t)cfg->max_entries *
+	                       MFIB_DEFAULT_OIF_CTRS_PER_ENTRY;
+}
+
 static int
 mfib_config_check(const struct mfib_config *cfg)
 {
@@ -35,6 +46,11 @@ mfib_config_check(const struct mfib_config *cfg)
 	/* rte_hash refuses fewer entries than one bucket holds. */
 	if (cfg->max_entries < MFIB_HASH_BUCKET_ENTRIES ||
 	    cfg->max_entries > RTE_HASH_ENTRIES_MAX)
+		return EINVAL;
+	/* Counter ids are 32-bit slot numbers (a pair per entry, then the
+	 * pool), UINT32_MAX meaning none. */
+	if (2 * (uint64_t)cfg->max_entries + mfib_config_oif_ctrs(cfg) >=
+	    UINT32_MAX)
 		return EINVAL;
 	if (cfg->max_lcores == 0 || cfg->max_lcores > MFIB_MAX_LCORES)
 		return EINVAL;
@@ -76,10 +92,7 @@ mfib_create(const struct mfib_config *cfg)
 	strcpy(t->name, cfg->name);
 	t->socket_id = cfg->socket_id;
 	t->max_entries = cfg->max_entries;
-	t->max_oif_ctrs =
-	        cfg->max_oif_ctrs != 0 ?
-	                cfg->max_oif_ctrs :
-	                cfg->max_entries * MFIB_DEFAULT_OIF_CTRS_PER_ENTRY;
+	t->max_oif_ctrs = (uint32_t)mfib_config_oif_ctrs(cfg);
 	t->max_lcores = cfg->max_lcores;
 	t->max_readers = cfg->max_readers;
 

@@ -186,7 +186,8 @@ struct mfib_config {
 	int socket_id;
 	uint32_t max_entries;        /**< hash size and entry ids */
 	/** Output counter ids besides each entry's own, which its first
-	 *  output takes (default 3×: 4 per entry in all). */
+	 *  output takes (default 3×: 4 per entry in all).  With two slots
+	 *  per entry they must number below 2^32 - 1, else EINVAL. */
 	uint32_t max_oif_ctrs;
 	uint32_t max_lcores;         /**< lcores that count (ids 0..n-1) */
 	uint32_t max_readers;        /**< RCU reader threads */

@@ -268,20 +268,24 @@ mfib_next_gen(struct mfib *t)
 }
 
 /* An entry counter id (@p entry_id UINT32_MAX), or one for an output of
- * the entry with counter id @p entry_id, reclaiming once if the pool is
- * empty (ids of deleted entries return only after their grace period). */
+ * the entry with counter id @p entry_id. */
+static uint32_t
+mfib_id_alloc(struct mfib *t, uint32_t entry_id)
+{
+	return entry_id == UINT32_MAX ? mfib_entry_id_alloc(t) :
+	                                mfib_oif_id_alloc(t, entry_id);
+}
+
+/* The same, reclaiming once if the pool is empty (ids of deleted entries
+ * return only after their grace period). */
 static uint32_t
 mfib_id_get(struct mfib *t, uint32_t entry_id)
 {
-	for (int pass = 0; pass < 2; pass++) {
-		uint32_t id = entry_id == UINT32_MAX ?
-		                      mfib_entry_id_alloc(t) :
-		                      mfib_oif_id_alloc(t, entry_id);
+	uint32_t id = mfib_id_alloc(t, entry_id);
 
-		if (id != UINT32_MAX || pass > 0 || mfib_reclaim_now(t) == 0)
-			return id;
-	}
-	return UINT32_MAX;
+	if (id == UINT32_MAX && mfib_reclaim_now(t) > 0)
+		id = mfib_id_alloc(t, entry_id);
+	return id;
 }
 
 static int

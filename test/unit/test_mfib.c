@@ -241,6 +241,22 @@ test_create_rejects_bad_config(void **state)
 	cfg.max_lcores = MFIB_MAX_LCORES + 1;
 	assert_null(mfib_create(&cfg));
 	cfg.max_lcores = 1;
+	/* counter slots (2 per entry + the pool) past 32-bit ids: refused
+	 * before anything is allocated, the default pool included */
+	cfg.max_oif_ctrs = UINT32_MAX - 2 * 1024;
+	assert_null(mfib_create(&cfg));
+	assert_int_equal(rte_errno, EINVAL);
+	cfg.max_oif_ctrs = 0;
+	cfg.max_entries = 1u << 30; /* + 3 × 2^30 by default: 5 × 2^30 */
+	assert_null(mfib_create(&cfg));
+	assert_int_equal(rte_errno, EINVAL);
+	cfg.max_entries = 1024;
+	/* the largest pool that fits passes the check, and fails on memory
+	 * (~128 GiB of counters) */
+	cfg.max_oif_ctrs = UINT32_MAX - 2 * 1024 - 1;
+	assert_null(mfib_create(&cfg));
+	assert_int_equal(rte_errno, ENOMEM);
+	cfg.max_oif_ctrs = 0;
 	cfg.name = "a-name-much-too-long-for-the-rings";
 	assert_null(mfib_create(&cfg));
 	assert_int_equal(rte_errno, ENAMETOOLONG);
