@@ -430,7 +430,10 @@ fwd_fast_run(struct fwd_worker *w, uint32_t ifindex, struct rte_mbuf **pkts,
 
 	for (i = 0; i < n && i < FWD_PREFETCH_AHEAD; i++)
 		fwd_prefetch_frame(pkts[i]);
-	/* two loops: the prefetch needs no test in the first */
+	/* Two loops: the prefetch needs no test in the first.  Their
+	 * verdict handling is written out in both: shared through a helper
+	 * (an index by pointer, or a signed index back) it cost 1.1
+	 * instructions per packet at fanout 1. */
 	for (i = 0; i + FWD_PREFETCH_AHEAD < n; i++) {
 		fwd_prefetch_frame(pkts[i + FWD_PREFETCH_AHEAD]);
 		v = fwd_fast_one(w, &k, &r, pkts[i], &e);

@@ -6,7 +6,9 @@
  * Sending an accepted packet: what every output needs (checks, TTL, the
  * frame header, the in-place send), inline so the single-output case —
  * a distribution tree's leaves — runs within the burst loop.  Copies for
- * two or more outputs are fwd_replicate_many() in fwd_replicate.c.
+ * two or more outputs are fwd_replicate_many() in fwd_replicate.c, except
+ * the fast run's small packets, whose copies from registers
+ * (fwd_replicate_regs()) are here to be inlined into its loop.
  */
 
 #include <string.h>
