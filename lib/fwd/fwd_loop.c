@@ -156,6 +156,24 @@ fwd_fc_get(struct fwd_fc_set *fc, uint64_t key)
 	               NULL;
 }
 
+/* Fill way @p c with @p key and what the fast run needs of @p e. */
+static inline void
+fwd_fc_fill(struct fwd_fc_way *c, uint64_t key, const struct mfib_entry *e)
+{
+	c->key = key;
+	/* a retired gate never matches the fast run's: it stops there */
+	c->gate = __atomic_load_n(&e->gate, __ATOMIC_ACQUIRE);
+	c->e = e;
+	c->id = e->id;
+	c->ttl_max = e->ttl_max;
+	c->rsvd = 0;
+	c->mtu_min = e->mtu_min;
+	if (e->n_oif > 0)
+		c->oif0 = e->oif[0];
+	else
+		memset(&c->oif0, 0, sizeof(c->oif0));
+}
+
 /* Remember @p e for @p key, evicting the set's oldest way. */
 static inline void
 fwd_fc_put(struct fwd_worker *w, uint64_t key, const struct mfib_entry *e)
@@ -166,14 +184,13 @@ fwd_fc_put(struct fwd_worker *w, uint64_t key, const struct mfib_entry *e)
 	/* A flow's packets miss together within one burst: one way each. */
 	for (i = 0; i < FWD_FC_WAYS; i++) {
 		if (c->way[i].key == key) {
-			c->way[i].e = e;
+			fwd_fc_fill(&c->way[i], key, e);
 			return;
 		}
 	}
 	for (i = FWD_FC_WAYS - 1; i > 0; i--)
 		c->way[i] = c->way[i - 1];
-	c->way[0].key = key;
-	c->way[0].e = e;
+	fwd_fc_fill(&c->way[0], key, e);
 }
 
 /* rte_hash, in bulk, for the packets the flow cache lacked (@p look):
@@ -227,6 +244,53 @@ fwd_lookup(struct fwd_worker *w, const struct fwd_pkt *p,
 	}
 }
 
+/* Drop the flow cache's ways for the entries retired as numbers @p from
+ * to @p to - 1: the cache holds exact (S,G) hits only, each under its own
+ * key, so a retired entry can be in one way only, its key's.  False when
+ * the table's log no longer holds them all. */
+static __rte_noinline bool
+fwd_fc_forget(struct fwd_worker *w, uint64_t from, uint64_t to)
+{
+	uint64_t n, key;
+	unsigned int i;
+
+	if (to - from > MFIB_RETIRE_LOG)
+		return false;
+	for (n = from; n != to; n++) {
+		struct fwd_fc_set *c;
+
+		if (!mfib_retired_key(w->conf.mfib, n, &key))
+			return false;
+		c = fwd_fc_set(w->fc, key);
+		for (i = 0; i < FWD_FC_WAYS; i++) {
+			if (c->way[i].key == key) {
+				c->way[i].key = 0;
+				c->way[i].e = NULL;
+			}
+		}
+	}
+	return true;
+}
+
+/* Forget the entries retired since the cache last looked: only their
+ * ways go, so a table under churn keeps its stable flows cached;
+ * everything goes when the log has moved on.  Run after every quiescent
+ * report (the pointers' safety) and as each fast run begins (the ways'
+ * copies then hold no entry retired before it: a change reaches the fast
+ * run by the next burst). */
+static inline void
+fwd_fc_sync(struct fwd_worker *w)
+{
+	uint64_t seq = mfib_retire_seq(w->conf.mfib);
+
+	if (unlikely(seq != w->fc_retire_seq)) {
+		if (!fwd_fc_forget(w, w->fc_retire_seq, seq))
+			memset(w->fc, 0, FWD_FC_SETS * sizeof(*w->fc));
+		w->fc_retire_seq = seq;
+	}
+}
+
+
 /* What every packet of a fast run is checked against. */
 struct fwd_lane {
 	struct fwd_fc_set *fc;
@@ -255,10 +319,13 @@ struct fwd_run {
  * and reload. */
 static __rte_always_inline void
 fwd_fast_count(struct fwd_worker *w, const struct fwd_pkt *p,
-               const struct mfib_entry *e)
+               const struct fwd_fc_way *c)
 {
+	struct mfib_entry_ctr *ec = &w->ectr[c->id];
+
 	w->stats.rx_bytes += p->ip_len;
-	fwd_count_entry(w, p, e);
+	ec->in_pkts++;
+	ec->in_octets += p->ip_len;
 }
 
 /* Hand what the run collected to its port's tx buffer. */
@@ -317,10 +384,7 @@ fwd_fast_one(struct fwd_worker *w, const struct fwd_lane *k,
              const struct mfib_entry **me)
 {
 	const struct fwd_fc_way *c;
-	const struct mfib_entry *e;
-	const struct mfib_oif *o;
 	struct fwd_pkt p;
-	uint64_t gate;
 	uint32_t tw;
 
 	if (unlikely(!fwd_parse_fast(m, k->ifindex, false, &p)))
@@ -330,36 +394,34 @@ fwd_fast_one(struct fwd_worker *w, const struct fwd_lane *k,
 	c = fwd_fc_find(k->fc, p.key);
 	if (unlikely(c == NULL))
 		return FWD_FAST_STOP;
-	e = c->e;
-	/* RPF, not retired, plain, one output or more: in one word (the
-	 * acquire pairs with the writer's retiring store).  A TTL above
+	/* From the way's copy of the entry (fwd_fc_sync() has dropped the
+	 * ways of entries retired before the run began).  A TTL above
 	 * ttl_max (at least 1) has not expired: the lane left that to this
 	 * check. */
-	gate = __atomic_load_n(&e->gate, __ATOMIC_ACQUIRE);
-	if (unlikely((uint8_t)tw <= e->ttl_max || /* the TTL */
-	             p.ip_len > e->mtu_min))
+	if (unlikely((uint8_t)tw <= c->ttl_max || /* the TTL */
+	             p.ip_len > c->mtu_min))
 		return FWD_FAST_STOP;
-	/* one branch per kind of entry: the common one tests the gate once */
-	if (likely(gate == k->gate1)) {
-		o = &e->oif[0];
-		fwd_fast_count(w, &p, e);
+	/* RPF, not retired, plain, one output or more, in one word; one
+	 * branch per kind of entry: the common one tests the gate once */
+	if (likely(c->gate == k->gate1)) {
+		fwd_fast_count(w, &p, c);
 		fwd_ttl_dec_word(p.ip, tw);
 		/* untagged in, untagged out: the frame starts where it did */
-		fwd_l2_put14((uint8_t *)p.ip - RTE_ETHER_HDR_LEN, o);
+		fwd_l2_put14((uint8_t *)p.ip - RTE_ETHER_HDR_LEN, &c->oif0);
 		if (r != NULL)
-			fwd_fast_send(w, r, o, m);
+			fwd_fast_send(w, r, &c->oif0, m);
 		else
-			fwd_send(w, o, m);
+			fwd_send(w, &c->oif0, m);
 		return FWD_FAST_SINGLE;
 	}
-	if (likely((gate & k->n_keep) == k->gate0)) {
-		fwd_fast_count(w, &p, e);
+	if (likely((c->gate & k->n_keep) == k->gate0)) {
+		fwd_fast_count(w, &p, c);
 		if (r == NULL) {
-			fwd_replicate_small(w, m, p.ip, p.ip_len, e);
+			fwd_replicate_small(w, m, p.ip, p.ip_len, c->e);
 		} else {
 			if (unlikely(r->n1 != 0))
 				fwd_fast_release(w, r);
-			*me = e;
+			*me = c->e;
 		}
 		return FWD_FAST_MULTI;
 	}
@@ -428,6 +490,7 @@ fwd_fast_run(struct fwd_worker *w, uint32_t ifindex, struct rte_mbuf **pkts,
 	unsigned int i;
 	uint32_t next;
 
+	fwd_fc_sync(w);
 	for (i = 0; i < n && i < FWD_PREFETCH_AHEAD; i++)
 		fwd_prefetch_frame(pkts[i]);
 	/* Two loops: the prefetch needs no test in the first.  Their
@@ -541,51 +604,14 @@ fwd_process_burst(struct fwd_worker *w, uint16_t port, struct rte_mbuf **pkts,
 		fwd_copy_stash_return(w);
 }
 
-/* Drop the flow cache's ways for the entries retired as numbers @p from
- * to @p to - 1: the cache holds exact (S,G) hits only, each under its own
- * key, so a retired entry can be in one way only, its key's.  False when
- * the table's log no longer holds them all. */
-static bool
-fwd_fc_forget(struct fwd_worker *w, uint64_t from, uint64_t to)
-{
-	uint64_t n, key;
-	unsigned int i;
-
-	if (to - from > MFIB_RETIRE_LOG)
-		return false;
-	for (n = from; n != to; n++) {
-		struct fwd_fc_set *c;
-
-		if (!mfib_retired_key(w->conf.mfib, n, &key))
-			return false;
-		c = fwd_fc_set(w->fc, key);
-		for (i = 0; i < FWD_FC_WAYS; i++) {
-			if (c->way[i].key == key) {
-				c->way[i].key = 0;
-				c->way[i].e = NULL;
-			}
-		}
-	}
-	return true;
-}
-
 void
 fwd_worker_quiescent(struct fwd_worker *w)
 {
-	uint64_t seq;
-
 	if (!w->conf.is_reader)
 		return; /* the control thread's forwarder holds nothing */
 	mfib_quiescent(w->rcu, w->conf.reader_id);
-	/* After the report: see mfib_retire_seq().  Only the retired
-	 * entries' ways go, so a table under churn keeps its stable flows
-	 * cached; everything goes when the log has moved on. */
-	seq = mfib_retire_seq(w->conf.mfib);
-	if (seq != w->fc_retire_seq) {
-		if (!fwd_fc_forget(w, w->fc_retire_seq, seq))
-			memset(w->fc, 0, FWD_FC_SETS * sizeof(*w->fc));
-		w->fc_retire_seq = seq;
-	}
+	/* After the report: see mfib_retire_seq(). */
+	fwd_fc_sync(w);
 }
 
 int
