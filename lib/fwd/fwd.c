@@ -119,6 +119,8 @@ fwd_worker_create(const struct fwd_worker_conf *conf)
 	/* Only an RCU reader may keep entry pointers between bursts (the
 	 * control thread's forwarder is the writer: it frees entries). */
 	if (conf->is_reader) {
+		/* a way a cache line: a flow alone in its set costs one */
+		RTE_BUILD_BUG_ON(sizeof(struct fwd_fc_way) != RTE_CACHE_LINE_SIZE);
 		w->fc = rte_zmalloc_socket("fwd_flow_cache",
 		                           FWD_FC_SETS * sizeof(*w->fc),
 		                           RTE_CACHE_LINE_SIZE, socket);

@@ -127,10 +127,10 @@ fwd_accept(struct fwd_worker *w, const struct fwd_pkt *p,
 }
 
 /* The flow cache's way holding @p key, or NULL. */
-static inline const struct fwd_fc_way *
+static inline struct fwd_fc_way *
 fwd_fc_find(struct fwd_fc_set *fc, uint64_t key)
 {
-	const struct fwd_fc_set *c = fwd_fc_set(fc, key);
+	struct fwd_fc_set *c = fwd_fc_set(fc, key);
 
 	RTE_BUILD_BUG_ON(FWD_FC_WAYS != 4);
 	if (c->way[0].key == key)
@@ -156,22 +156,49 @@ fwd_fc_get(struct fwd_fc_set *fc, uint64_t key)
 	               NULL;
 }
 
-/* Fill way @p c with @p key and what the fast run needs of @p e. */
+/* Add what way @p c counted to mfib's counters. */
 static inline void
-fwd_fc_fill(struct fwd_fc_way *c, uint64_t key, const struct mfib_entry *e)
+fwd_fc_count_flush(struct fwd_worker *w, struct fwd_fc_way *c)
 {
+	struct mfib_entry_ctr *ec;
+
+	if (c->pkts == 0)
+		return;
+	ec = &w->ectr[c->id];
+	ec->in_pkts += c->pkts;
+	ec->in_octets += c->octets;
+	if (c->single)
+		w->octr[c->oif_ctr].out_pkts += c->pkts;
+	c->pkts = 0;
+	c->octets = 0;
+}
+
+/* Fill way @p c (its counts flushed) with @p key and what the fast run
+ * needs of @p e. */
+static void
+fwd_fc_fill(const struct fwd_worker *w, struct fwd_fc_way *c, uint64_t key,
+            const struct mfib_entry *e)
+{
+	const struct mfib_oif *o = &e->oif[0];
+
+	memset(c, 0, sizeof(*c));
 	c->key = key;
-	/* a retired gate never matches the fast run's: it stops there */
-	c->gate = __atomic_load_n(&e->gate, __ATOMIC_ACQUIRE);
 	c->e = e;
 	c->id = e->id;
 	c->ttl_max = e->ttl_max;
-	c->rsvd = 0;
 	c->mtu_min = e->mtu_min;
-	if (e->n_oif > 0)
-		c->oif0 = e->oif[0];
-	else
-		memset(&c->oif0, 0, sizeof(c->oif0));
+	if (e->n_oif == 0)
+		return; /* gate 0: the fast run takes no negative entry */
+	/* a retired gate never matches the fast run's: it stops there */
+	c->gate = __atomic_load_n(&e->gate, __ATOMIC_ACQUIRE);
+	c->single = e->n_oif == 1;
+	c->port = o->port;
+	memcpy(c->l2, o->l2, sizeof(c->l2));
+	c->oif_ctr = o->ctr_id;
+	/* the fast run sends a single output's packets without the check
+	 * (fwd_send() counts them as discards) */
+	if (c->single && w->txb[o->port] == NULL)
+		c->gate = 0;
 }
 
 /* Remember @p e for @p key, evicting the set's oldest way. */
@@ -184,13 +211,15 @@ fwd_fc_put(struct fwd_worker *w, uint64_t key, const struct mfib_entry *e)
 	/* A flow's packets miss together within one burst: one way each. */
 	for (i = 0; i < FWD_FC_WAYS; i++) {
 		if (c->way[i].key == key) {
-			fwd_fc_fill(&c->way[i], key, e);
+			fwd_fc_count_flush(w, &c->way[i]);
+			fwd_fc_fill(w, &c->way[i], key, e);
 			return;
 		}
 	}
+	fwd_fc_count_flush(w, &c->way[FWD_FC_WAYS - 1]);
 	for (i = FWD_FC_WAYS - 1; i > 0; i--)
 		c->way[i] = c->way[i - 1];
-	fwd_fc_fill(&c->way[0], key, e);
+	fwd_fc_fill(w, &c->way[0], key, e);
 }
 
 /* rte_hash, in bulk, for the packets the flow cache lacked (@p look):
@@ -264,6 +293,7 @@ fwd_fc_forget(struct fwd_worker *w, uint64_t from, uint64_t to)
 		c = fwd_fc_set(w->fc, key);
 		for (i = 0; i < FWD_FC_WAYS; i++) {
 			if (c->way[i].key == key) {
+				fwd_fc_count_flush(w, &c->way[i]);
 				c->way[i].key = 0;
 				c->way[i].e = NULL;
 			}
@@ -272,24 +302,48 @@ fwd_fc_forget(struct fwd_worker *w, uint64_t from, uint64_t to)
 	return true;
 }
 
+/* Flush the counts of @p n sets from where the last sweep stopped. */
+static void
+fwd_fc_sweep(struct fwd_worker *w, unsigned int n)
+{
+	uint32_t s = w->fc_sweep;
+
+	while (n-- > 0) {
+		for (unsigned int i = 0; i < FWD_FC_WAYS; i++)
+			fwd_fc_count_flush(w, &w->fc[s].way[i]);
+		if (++s == FWD_FC_SETS)
+			s = 0;
+	}
+	w->fc_sweep = s;
+}
+
+void
+fwd_worker_count_flush(struct fwd_worker *w)
+{
+	if (w->fc != NULL)
+		fwd_fc_sweep(w, FWD_FC_SETS);
+}
+
 /* Forget the entries retired since the cache last looked: only their
  * ways go, so a table under churn keeps its stable flows cached;
- * everything goes when the log has moved on.  Run after every quiescent
- * report (the pointers' safety) and as each fast run begins (the ways'
- * copies then hold no entry retired before it: a change reaches the fast
- * run by the next burst). */
+ * everything goes when the log has moved on.  Run before every quiescent
+ * report, after its token is read (the pointers' and the counts' safety:
+ * fwd_worker_quiescent()), and as each fast run begins (the ways' copies
+ * then hold no entry retired before it: a change reaches the fast run by
+ * the next burst). */
 static inline void
 fwd_fc_sync(struct fwd_worker *w)
 {
 	uint64_t seq = mfib_retire_seq(w->conf.mfib);
 
 	if (unlikely(seq != w->fc_retire_seq)) {
-		if (!fwd_fc_forget(w, w->fc_retire_seq, seq))
+		if (!fwd_fc_forget(w, w->fc_retire_seq, seq)) {
+			fwd_worker_count_flush(w);
 			memset(w->fc, 0, FWD_FC_SETS * sizeof(*w->fc));
+		}
 		w->fc_retire_seq = seq;
 	}
 }
-
 
 /* What every packet of a fast run is checked against. */
 struct fwd_lane {
@@ -319,13 +373,11 @@ struct fwd_run {
  * and reload. */
 static __rte_always_inline void
 fwd_fast_count(struct fwd_worker *w, const struct fwd_pkt *p,
-               const struct fwd_fc_way *c)
+               struct fwd_fc_way *c)
 {
-	struct mfib_entry_ctr *ec = &w->ectr[c->id];
-
 	w->stats.rx_bytes += p->ip_len;
-	ec->in_pkts++;
-	ec->in_octets += p->ip_len;
+	c->pkts++;
+	c->octets += p->ip_len;
 }
 
 /* Hand what the run collected to its port's tx buffer. */
@@ -336,33 +388,25 @@ fwd_fast_release(struct fwd_worker *w, struct fwd_run *r)
 	r->n1 = 0;
 }
 
+/* A single-output packet of the outer loop (counted in its way, to
+ * @p port, where this worker can send): to the run's collection when its
+ * output is on the run's port, or none is chosen yet, else by the tx
+ * buffer.  The common case returns at once: with one tail for both, the
+ * compiler stored port1 back for every packet. */
 static __rte_always_inline void
-fwd_fast_collect(struct fwd_worker *w, struct fwd_run *r,
-                 const struct mfib_oif *o, struct rte_mbuf *m)
+fwd_fast_send(struct fwd_worker *w, struct fwd_run *r, uint16_t port,
+              struct rte_mbuf *m)
 {
-	w->octr[o->ctr_id].out_pkts++;
+	if (likely(port == r->port1)) {
+		r->out[r->n1++] = m;
+		return;
+	}
+	if (r->n1 != 0) {
+		fwd_buffer(w, port, m);
+		return;
+	}
+	r->port1 = port;
 	r->out[r->n1++] = m;
-}
-
-/* A single-output packet of the outer loop: to the run's collection when
- * its output is on the run's port, or none is chosen yet (and this worker
- * can send there), else by the tx buffer.  The common case returns at
- * once: with one tail for both, the compiler stored port1 back for every
- * packet. */
-static __rte_always_inline void
-fwd_fast_send(struct fwd_worker *w, struct fwd_run *r,
-              const struct mfib_oif *o, struct rte_mbuf *m)
-{
-	if (likely(o->port == r->port1)) {
-		fwd_fast_collect(w, r, o, m);
-		return;
-	}
-	if (r->n1 != 0 || w->txb[o->port] == NULL) {
-		fwd_send(w, o, m);
-		return;
-	}
-	r->port1 = o->port;
-	fwd_fast_collect(w, r, o, m);
 }
 
 /* How fwd_fast_one() left a packet. */
@@ -383,7 +427,7 @@ fwd_fast_one(struct fwd_worker *w, const struct fwd_lane *k,
              struct fwd_run *r, struct rte_mbuf *m,
              const struct mfib_entry **me)
 {
-	const struct fwd_fc_way *c;
+	struct fwd_fc_way *c;
 	struct fwd_pkt p;
 	uint32_t tw;
 
@@ -407,11 +451,11 @@ fwd_fast_one(struct fwd_worker *w, const struct fwd_lane *k,
 		fwd_fast_count(w, &p, c);
 		fwd_ttl_dec_word(p.ip, tw);
 		/* untagged in, untagged out: the frame starts where it did */
-		fwd_l2_put14((uint8_t *)p.ip - RTE_ETHER_HDR_LEN, &c->oif0);
+		fwd_l2_put14((uint8_t *)p.ip - RTE_ETHER_HDR_LEN, c->l2);
 		if (r != NULL)
-			fwd_fast_send(w, r, &c->oif0, m);
+			fwd_fast_send(w, r, c->port, m);
 		else
-			fwd_send(w, &c->oif0, m);
+			fwd_buffer(w, c->port, m);
 		return FWD_FAST_SINGLE;
 	}
 	if (likely((c->gate & k->n_keep) == k->gate0)) {
@@ -607,11 +651,24 @@ fwd_process_burst(struct fwd_worker *w, uint16_t port, struct rte_mbuf **pkts,
 void
 fwd_worker_quiescent(struct fwd_worker *w)
 {
+	uint64_t token;
+
 	if (!w->conf.is_reader)
 		return; /* the control thread's forwarder holds nothing */
-	mfib_quiescent(w->rcu, w->conf.reader_id);
-	/* After the report: see mfib_retire_seq(). */
+	/* The token first, then the ways of every entry retired so far go,
+	 * with what they counted, then the report: it cannot let the writer
+	 * free an entry a way still holds, nor reuse ids a way still counts
+	 * under (mfib_quiescent_token()). */
+	token = mfib_quiescent_token(w->rcu);
 	fwd_fc_sync(w);
+	mfib_quiescent_at(w->rcu, w->conf.reader_id, token);
+	/* A way's 32-bit count meets a sweep before it can wrap: a report
+	 * comes every FWD_QS_LOOPS loops at most, each of FWD_MAX_RX bursts. */
+	RTE_BUILD_BUG_ON((uint64_t)(FWD_FC_SETS + FWD_FC_SWEEP - 1) /
+	                         FWD_FC_SWEEP * FWD_QS_LOOPS * FWD_MAX_RX *
+	                         FWD_BURST >=
+	                 UINT32_MAX);
+	fwd_fc_sweep(w, FWD_FC_SWEEP);
 }
 
 int
@@ -644,10 +701,9 @@ fwd_worker_main(void *arg)
 			fwd_worker_flush(w);
 		/* Quiescent now and then.  The flow cache's pointers are
 		 * references held across reports: an entry the table has
-		 * retired since the last report may be freed after this one,
-		 * so the cache forgets it before the next burst
-		 * (mfib_retire_seq() is read after the report: see its
-		 * comment).  Other flows stay cached. */
+		 * retired before this report may be freed after it, so the
+		 * cache forgets it first (fwd_worker_quiescent()).  Other
+		 * flows stay cached. */
 		if (c->is_reader &&
 		    (got == 0 || ++w->qs_loops >= FWD_QS_LOOPS)) {
 			w->qs_loops = 0;
@@ -655,6 +711,7 @@ fwd_worker_main(void *arg)
 		}
 	}
 	fwd_worker_flush(w);
+	fwd_worker_count_flush(w);
 	if (c->is_reader)
 		mfib_reader_unregister(c->mfib, c->reader_id);
 	FWD_LOG(INFO, "worker on lcore %u stopped\n", rte_lcore_id());

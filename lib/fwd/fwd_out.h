@@ -30,13 +30,13 @@ void fwd_replicate_plain(struct fwd_worker *w, struct rte_mbuf *m,
 void fwd_copy_stash_return(struct fwd_worker *w);
 
 /* Write @p o's frame header (built with the entry) at @p d: two
- * overlapping stores cover its 14 or 18 bytes (fwd_l2_put14: @p o is
- * known to be untagged). */
+ * overlapping stores cover its 14 or 18 bytes (fwd_l2_put14: an untagged
+ * one, at @p l2). */
 static inline void
-fwd_l2_put14(uint8_t *d, const struct mfib_oif *o)
+fwd_l2_put14(uint8_t *d, const uint8_t *l2)
 {
-	memcpy(d, o->l2, 8);
-	memcpy(d + 6, o->l2 + 6, 8);
+	memcpy(d, l2, 8);
+	memcpy(d + 6, l2 + 6, 8);
 }
 
 /* 18 bytes whatever @p o's header length: a 14-byte one leaves 4 bytes
@@ -52,7 +52,7 @@ static inline void
 fwd_l2_put(uint8_t *d, const struct mfib_oif *o)
 {
 	if (likely(o->l2_len == RTE_ETHER_HDR_LEN))
-		fwd_l2_put14(d, o);
+		fwd_l2_put14(d, o->l2);
 	else
 		fwd_l2_put18(d, o);
 }
@@ -285,7 +285,7 @@ fwd_replicate_regs(struct fwd_worker *w, struct rte_mbuf *m,
 	memcpy(&b3, s + 48, 16);
 	/* untagged in, untagged out: the frame starts where it did */
 	if (likely(last->l2_len == RTE_ETHER_HDR_LEN)) {
-		fwd_l2_put14(s - RTE_ETHER_HDR_LEN, last);
+		fwd_l2_put14(s - RTE_ETHER_HDR_LEN, last->l2);
 		fwd_send(w, last, m);
 	} else {
 		struct fwd_pkt q = fwd_pkt_plain(m, ip, ip_len, e);

@@ -67,16 +67,16 @@ fwd_prefetch_frame(const struct rte_mbuf *m)
 /*
  * Flow cache: a set-associative table of (S,G) → entry in front of
  * rte_hash, private to one worker.  A cached pointer is an RCU reference
- * held across bursts: right after a quiescent report the cache drops the
+ * held across bursts: before each quiescent report the cache drops the
  * ways of every entry the table has retired since it last looked (their
  * keys come from the table's log, mfib_retired_key(); the whole cache is
  * zeroed when the log has moved on), so no pointer outlives the grace
  * period that protects it.  It looks again as each fast run begins, which
  * trusts a way's copy of its entry (struct fwd_fc_way); the staged path
  * sees an entry the writer has replaced or deleted since marked retired
- * and looks it up again.  Only exact (S,G) hits
- * are cached, each under its own key, so a retired entry is in one way at
- * most, and a later (S,G) entry wins over a (*,G) fallback at once.
+ * and looks it up again.  Only exact (S,G) hits are cached, each under
+ * its own key, so a retired entry is in one way at most, and a later
+ * (S,G) entry wins over a (*,G) fallback at once.
  *
  * One set is four ways of a cache line each, newest first, so a flow
  * alone in its set costs one line.  Several ways keep flows that hash
@@ -95,22 +95,41 @@ fwd_prefetch_frame(const struct rte_mbuf *m)
 #define FWD_FC_SETS 2029u /* prime; its modulo needs no fix-up step */
 #define FWD_FC_WAYS 4
 
+/* Sets whose counts each quiescent report adds to mfib's counters: the
+ * whole cache every 64 reports, 16 KB of it each time. */
+#define FWD_FC_SWEEP 32u
+
 /* One way holds what the fast run needs of its entry, copied when the
- * way is filled (entries are immutable), so a single-output packet reads
- * the set's line and its counters' and never the entry's: the loads
- * after the lookup are one level shallower (+3 % at fanout 1 end to
- * end).  The copy cannot tell a retired entry: the fast run forgets
+ * way is filled (entries are immutable), and counts the packets the fast
+ * run takes by it: a single-output packet reads and writes the way's line
+ * and no other, where it used to read the set, then the entry, then the
+ * counters.  The copy cannot tell a retired entry: the fast run forgets
  * retired entries' ways when it begins (fwd_fc_sync()), and the staged
- * path still checks `e`. */
+ * path still checks `e`.  The counts reach mfib's counters when the way
+ * is forgotten, refilled or evicted, and a few sets at each quiescent
+ * report otherwise (fwd_fc_sweep()); a retired entry's way is forgotten
+ * before the report that may let mfib reuse its ids, so they are still
+ * its ids then. */
 struct fwd_fc_way {
 	uint64_t key;                /* group << 32 | source; 0 = empty */
-	uint64_t gate;               /* e->gate when filled */
+	/* e->gate when filled, or 0 (the fast run never takes the flow):
+	 * a single output on a port this worker cannot send to */
+	uint64_t gate;
 	const struct mfib_entry *e;  /* never NULL in a way that matched */
 	uint32_t id;                 /* e->id */
 	uint8_t ttl_max;             /* e->ttl_max */
-	uint8_t rsvd;
+	uint8_t single;              /* e->n_oif == 1 */
 	uint16_t mtu_min;            /* e->mtu_min */
-	struct mfib_oif oif0;        /* e->oif[0]; zero without outputs */
+	/* e->oif[0]'s port, frame header and counter id: all the fast run
+	 * needs to send a single-output packet */
+	uint16_t port;
+	uint8_t l2[RTE_ETHER_HDR_LEN];
+	uint32_t oif_ctr;
+	/* taken by the fast run, not yet in mfib's counters: in_pkts and
+	 * in_octets of entry `id`, and out_pkts of `oif_ctr` if single (32
+	 * bits: a sweep comes by within 2^32 packets, see fwd_fc_sweep()) */
+	uint32_t pkts;
+	uint64_t octets;
 };
 
 struct fwd_fc_set {
@@ -196,6 +215,7 @@ struct fwd_worker {
 	uint64_t fc_retire_seq; /* mfib_retire_seq() when the cache last
 	                         * looked (fwd_fc_sync()) */
 	struct fwd_fc_set *fc;
+	uint32_t fc_sweep;      /* the next set fwd_fc_sweep() flushes */
 
 	struct fwd_worker_conf conf;
 };
@@ -232,24 +252,31 @@ void fwd_tx_flush_port(struct fwd_worker *w, uint16_t port);
 void fwd_send_bulk(struct fwd_worker *w, uint16_t port, struct rte_mbuf **m,
                    uint16_t n);
 
+/* Hand @p m to @p port's tx buffer (this worker has one there).  The
+ * buffer is rte_eth_dev_tx_buffer's, filled here without its per-packet
+ * call and return value (a full buffer is the rare case). */
+static inline void
+fwd_buffer(struct fwd_worker *w, uint16_t port, struct rte_mbuf *m)
+{
+	struct rte_eth_dev_tx_buffer *b = w->txb[port];
+
+	b->pkts[b->length++] = m;
+	if (unlikely(b->length == FWD_TX_BURST))
+		fwd_tx_flush_port(w, port);
+}
+
 /* Hand @p m to the tx buffer of output @p o and count it there; an
- * output on a port this worker has no tx queue on discards.  The buffer
- * is rte_eth_dev_tx_buffer's, filled here without its per-packet call
- * and return value (a full buffer is the rare case). */
+ * output on a port this worker has no tx queue on discards. */
 static inline void
 fwd_send(struct fwd_worker *w, const struct mfib_oif *o, struct rte_mbuf *m)
 {
-	struct rte_eth_dev_tx_buffer *b = w->txb[o->port];
-
-	if (unlikely(b == NULL)) {
+	if (unlikely(w->txb[o->port] == NULL)) {
 		w->octr[o->ctr_id].out_discards++;
 		rte_pktmbuf_free(m);
 		return;
 	}
 	w->octr[o->ctr_id].out_pkts++;
-	b->pkts[b->length++] = m;
-	if (unlikely(b->length == FWD_TX_BURST))
-		fwd_tx_flush_port(w, o->port);
+	fwd_buffer(w, o->port, m);
 }
 
 #endif /* FWD_PRIVATE_H */

@@ -254,16 +254,45 @@ mfib_quiescent(struct rte_rcu_qsbr *v, unsigned int reader_id)
 	rte_rcu_qsbr_quiescent(v, reader_id);
 }
 
+/** [reader] A quiescent report in two steps, for a reader that keeps
+ *  something of entries across reports (lib/fwd's flow cache keeps
+ *  pointers, and counts to add under the entries' ids): read the token
+ *  first, then drop what it keeps of every entry retired so far
+ *  (mfib_retire_seq() read after the token covers every entry a report
+ *  of that token lets the writer free, and ids reuse), then report the
+ *  token with mfib_quiescent_at().  Entries retired after the token was
+ *  read wait for the next report.  (rte_rcu_qsbr_quiescent() split at
+ *  its token load.) */
+static inline uint64_t
+mfib_quiescent_token(const struct rte_rcu_qsbr *v)
+{
+	/* acquire: pairs with rte_rcu_qsbr_start()'s release, which follows
+	 * the retirement's mfib_retire_seq() count */
+	return __atomic_load_n(&v->token, __ATOMIC_ACQUIRE);
+}
+
+static inline void
+mfib_quiescent_at(struct rte_rcu_qsbr *v, unsigned int reader_id,
+                  uint64_t token)
+{
+	/* release: what the reader did before (its last counts among them)
+	 * is visible to the writer that sees the report */
+	if (token != __atomic_load_n(&v->qsbr_cnt[reader_id].cnt,
+	                             __ATOMIC_RELAXED))
+		__atomic_store_n(&v->qsbr_cnt[reader_id].cnt, token,
+		                 __ATOMIC_RELEASE);
+}
+
 /** The RCU variable (for mfib_quiescent). */
 struct rte_rcu_qsbr *mfib_rcu(const struct mfib *t);
 
 /** How many entries have been retired (replaced or deleted) so far.  A
- *  reader that keeps entry pointers across quiescent reports (lib/fwd's
- *  flow cache) reads it right after each report: while it is unchanged,
- *  no entry it could hold has entered a grace period, so none can be
- *  freed under it; once it changes, the reader drops every pointer to
- *  an entry retired since (mfib_retired_key()), or every pointer, before
- *  using one again. */
+ *  reader that keeps something of entries across quiescent reports
+ *  (lib/fwd's flow cache) reads it after each report's token
+ *  (mfib_quiescent_token()): while it is unchanged, no entry it could
+ *  hold has entered a grace period, so none can be freed under it; once
+ *  it changes, the reader drops every pointer to an entry retired since
+ *  (mfib_retired_key()), or every pointer, before the report. */
 uint64_t mfib_retire_seq(const struct mfib *t);
 
 /** How many of the latest retirements' keys mfib_retired_key() keeps. */

@@ -1067,6 +1067,16 @@ test_flow_cache_emptied_when_a_report_lets_entries_go(void **state)
 	reader_destroy(r);
 }
 
+/* In packets of (src, grp) (host order) in mfib's counters. */
+static uint64_t
+in_pkts(uint32_t src, uint32_t grp)
+{
+	struct mfib_entry_ctr ec;
+
+	counters(src, grp, &ec, IF_A, NULL);
+	return ec.in_pkts;
+}
+
 /* Does reader @p r's flow cache hold (src, grp) (host order)? */
 static bool
 fc_holds(const struct fwd_worker *r, uint32_t src, uint32_t grp)
@@ -1109,7 +1119,10 @@ test_flow_cache_forgets_only_retired_flows(void **state)
 	assert_true(fc_holds(r, SRC1, GRP1));
 
 	/* MFIB_RETIRE_LOG + 1 retirements between two reports (the reader
-	 * offline meanwhile, so the writer need not wait for it) */
+	 * offline meanwhile, so the writer need not wait for it); what the
+	 * cache counted is added before it goes */
+	reader_send(r, SRC2, GRP2, 3);
+	assert_int_equal(tx_count_free(2), 3);
 	ROUTE(SRC2, GRP1, IF_IN, 0, IF_A);
 	rte_rcu_qsbr_thread_offline(rcu, r->conf.reader_id);
 	for (unsigned int n = 0; n <= MFIB_RETIRE_LOG; n++) {
@@ -1123,6 +1136,81 @@ test_flow_cache_forgets_only_retired_flows(void **state)
 	fwd_worker_quiescent(r);
 	assert_false(fc_holds(r, SRC1, GRP1));
 	assert_false(fc_holds(r, SRC2, GRP2));
+	assert_int_equal(in_pkts(SRC2, GRP2), 4);
+	reader_destroy(r);
+}
+
+/* The fast run counts in the flow cache's way; the counts reach mfib's
+ * counters when the worker flushes, from the quiescent reports' sweep
+ * within a sweep of the whole cache, when the entry is replaced or the
+ * way evicted, and always under the entry's own ids. */
+static void
+test_flow_cache_counts_reach_the_entry(void **state)
+{
+	struct fwd_worker *r = reader_create();
+	struct rte_mbuf *m[FWD_BURST];
+	struct mfib_oif_ctr oc;
+	struct mfib_entry_ctr ec;
+	uint64_t one;
+	unsigned int i;
+
+	(void)state;
+	ROUTE(SRC1, GRP1, IF_IN, 0, IF_A);
+	/* the first by the staged path, counted at once; ten in the way */
+	reader_send(r, SRC1, GRP1, 11);
+	assert_int_equal(tx_count_free(1), 11);
+	counters(SRC1, GRP1, &ec, IF_A, &oc);
+	assert_int_equal(ec.in_pkts, 1);
+	assert_int_equal(oc.out_pkts, 1);
+	one = ec.in_octets;
+	fwd_worker_count_flush(r);
+	counters(SRC1, GRP1, &ec, IF_A, &oc);
+	assert_int_equal(ec.in_pkts, 11);
+	assert_int_equal(ec.in_octets, 11 * one);
+	assert_int_equal(oc.out_pkts, 11);
+
+	/* the reports' sweep comes by within a sweep of the whole cache */
+	reader_send(r, SRC1, GRP1, 5);
+	assert_int_equal(tx_count_free(1), 5);
+	for (i = 0; i < (FWD_FC_SETS + FWD_FC_SWEEP - 1) / FWD_FC_SWEEP; i++)
+		fwd_worker_quiescent(r);
+	assert_int_equal(in_pkts(SRC1, GRP1), 16);
+
+	/* replaced (the output moves, the entry id stays): what the way
+	 * counted goes to the entry as the next run forgets the way */
+	reader_send(r, SRC1, GRP1, 4);
+	assert_int_equal(tx_count_free(1), 4);
+	ROUTE(SRC1, GRP1, IF_IN, 0, IF_B);
+	reader_send(r, SRC1, GRP1, 1);
+	assert_int_equal(tx_count_free(2), 1);
+	assert_int_equal(in_pkts(SRC1, GRP1), 21);
+
+	/* replaced while the fast run backs off after a burst of misses:
+	 * the staged path refills the way, adding its counts first */
+	reader_send(r, SRC1, GRP1, 2);
+	assert_int_equal(tx_count_free(2), 2);
+	for (i = 0; i < FWD_BURST; i++)
+		m[i] = frame_simple(SRC2, GRP2); /* no route */
+	fwd_process_burst(r, port_id[0], m, FWD_BURST);
+	punt_drain();
+	ROUTE(SRC1, GRP1, IF_IN, 0, IF_A);
+	reader_send(r, SRC1, GRP1, 1);
+	assert_int_equal(tx_count_free(1), 1);
+	assert_int_equal(in_pkts(SRC1, GRP1), 24);
+	for (i = 0; i < FWD_FAST_BACKOFF; i++)
+		fwd_process_burst(r, port_id[0], NULL, 0);
+
+	/* evicted: five flows in one set (groups 2029 apart, host order),
+	 * the first the oldest when the fifth comes */
+	for (i = 0; i < 5; i++)
+		ROUTE(SRC2, GRP1 + i * FWD_FC_SETS, IF_IN, 0, IF_A);
+	reader_send(r, SRC2, GRP1, 3);
+	for (i = 1; i < 4; i++)
+		reader_send(r, SRC2, GRP1 + i * FWD_FC_SETS, 1);
+	assert_int_equal(in_pkts(SRC2, GRP1), 1);
+	reader_send(r, SRC2, GRP1 + 4 * FWD_FC_SETS, 1);
+	assert_int_equal(in_pkts(SRC2, GRP1), 3);
+	assert_int_equal(tx_count_free(1), 7);
 	reader_destroy(r);
 }
 
@@ -1381,7 +1469,9 @@ test_fast_run_sends_single_output_packets_in_order(void **state)
 		for (k = 0; k < 64; k++)
 			fwd_process_burst(r, port_id[0], NULL, 0);
 	}
-	/* each packet counted once, by its entry and its output */
+	/* each packet counted once, by its entry and its output (the fast
+	 * run's counts in the flow cache added first) */
+	fwd_worker_count_flush(r);
 	counters(SRC1, GRP1, &ec, IF_A, &oc);
 	assert_int_equal(ec.in_pkts, oc.out_pkts);
 	assert_int_equal(oc.out_pkts, 5 + 2 * FWD_BURST + 4 * 13 - 1);
@@ -2201,8 +2291,13 @@ test_churn_keeps_stable_flows_exact(void **state)
 	assert_int_equal(alt, total);
 	assert_int_equal(stray, 0);
 	for (i = 0; i < CH_FLOWS; i++) {
+		struct mfib_entry_ctr ec;
 		uint32_t s;
 
+		/* counted once each, through thousands of replacements of
+		 * the flow's entry while its way counted */
+		counters(fl[i].src, fl[i].grp, &ec, IF_A, NULL);
+		assert_int_equal(ec.in_pkts, CH_PER_FLOW);
 		assert_int_equal(fl[i].next_obs, CH_PER_FLOW);
 		for (s = 0; s < CH_PER_FLOW; s++)
 			if (fl[i].alt_seen[s] != 1)
@@ -2235,6 +2330,7 @@ main(void)
 		T_(flow_cache_never_uses_replaced_or_deleted_entry),
 		T_(flow_cache_emptied_when_a_report_lets_entries_go),
 		T_(flow_cache_forgets_only_retired_flows),
+		T_(flow_cache_counts_reach_the_entry),
 		T_(flow_cache_spreads_numbered_flows),
 		T_(fast_run_matches_staged_path),
 		T_(fast_run_sends_single_output_packets_in_order),
