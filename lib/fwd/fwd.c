@@ -148,6 +148,8 @@ fwd_worker_destroy(struct fwd_worker *w)
 	if (w == NULL)
 		return;
 	fwd_worker_flush(w);
+	/* a caller driving fwd_process_burst() itself loses no count */
+	fwd_worker_count_flush(w);
 	fwd_tx_fini(w);
 	rte_free(w->fc);
 	rte_free(w);

@@ -131,7 +131,8 @@ struct fwd_worker;
 
 /** Create a worker's state (tx buffers on its socket).  NULL + rte_errno. */
 struct fwd_worker *fwd_worker_create(const struct fwd_worker_conf *conf);
-/** Flush and free.  The worker must not be running. */
+/** Flush (tx buffers and the flow cache's counts: before mfib_destroy())
+ *  and free.  The worker must not be running. */
 void fwd_worker_destroy(struct fwd_worker *w);
 
 /** lcore entry point (arg = struct fwd_worker *): poll until fwd_stop(),

@@ -1211,7 +1211,13 @@ test_flow_cache_counts_reach_the_entry(void **state)
 	reader_send(r, SRC2, GRP1 + 4 * FWD_FC_SETS, 1);
 	assert_int_equal(in_pkts(SRC2, GRP1), 3);
 	assert_int_equal(tx_count_free(1), 7);
+
+	/* destroyed: what the cache still counted is added first */
+	reader_send(r, SRC2, GRP1 + 4 * FWD_FC_SETS, 2);
+	assert_int_equal(tx_count_free(1), 2);
+	assert_int_equal(in_pkts(SRC2, GRP1 + 4 * FWD_FC_SETS), 1);
 	reader_destroy(r);
+	assert_int_equal(in_pkts(SRC2, GRP1 + 4 * FWD_FC_SETS), 3);
 }
 
 /* One of each kind of frame the fast run must either take or leave, with
