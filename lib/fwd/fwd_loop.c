@@ -328,9 +328,9 @@ fwd_worker_count_flush(struct fwd_worker *w)
  * ways go, so a table under churn keeps its stable flows cached;
  * everything goes when the log has moved on.  Run before every quiescent
  * report, after its token is read (the pointers' and the counts' safety:
- * fwd_worker_quiescent()), and as each fast run begins (the ways' copies
- * then hold no entry retired before it: a change reaches the fast run by
- * the next burst). */
+ * fwd_worker_quiescent()), and as every FWD_FC_SYNC_RUNS-th fast run
+ * begins (the ways' copies then hold no entry retired before it: a change
+ * reaches the fast run within that many bursts). */
 static inline void
 fwd_fc_sync(struct fwd_worker *w)
 {
@@ -438,10 +438,10 @@ fwd_fast_one(struct fwd_worker *w, const struct fwd_lane *k,
 	c = fwd_fc_find(k->fc, p.key);
 	if (unlikely(c == NULL))
 		return FWD_FAST_STOP;
-	/* From the way's copy of the entry (fwd_fc_sync() has dropped the
-	 * ways of entries retired before the run began).  A TTL above
-	 * ttl_max (at least 1) has not expired: the lane left that to this
-	 * check. */
+	/* From the way's copy of the entry (fwd_fc_sync(), as one of the
+	 * last FWD_FC_SYNC_RUNS runs began, dropped the ways of entries
+	 * retired before).  A TTL above ttl_max (at least 1) has not
+	 * expired: the lane left that to this check. */
 	if (unlikely((uint8_t)tw <= c->ttl_max || /* the TTL */
 	             p.ip_len > c->mtu_min))
 		return FWD_FAST_STOP;
@@ -534,7 +534,10 @@ fwd_fast_run(struct fwd_worker *w, uint32_t ifindex, struct rte_mbuf **pkts,
 	unsigned int i;
 	uint32_t next;
 
-	fwd_fc_sync(w);
+	if (++w->fc_runs == FWD_FC_SYNC_RUNS) {
+		w->fc_runs = 0;
+		fwd_fc_sync(w);
+	}
 	for (i = 0; i < n && i < FWD_PREFETCH_AHEAD; i++)
 		fwd_prefetch_frame(pkts[i]);
 	/* Two loops: the prefetch needs no test in the first.  Their

@@ -71,12 +71,13 @@ fwd_prefetch_frame(const struct rte_mbuf *m)
  * ways of every entry the table has retired since it last looked (their
  * keys come from the table's log, mfib_retired_key(); the whole cache is
  * zeroed when the log has moved on), so no pointer outlives the grace
- * period that protects it.  It looks again as each fast run begins, which
- * trusts a way's copy of its entry (struct fwd_fc_way); the staged path
- * sees an entry the writer has replaced or deleted since marked retired
- * and looks it up again.  Only exact (S,G) hits are cached, each under
- * its own key, so a retired entry is in one way at most, and a later
- * (S,G) entry wins over a (*,G) fallback at once.
+ * period that protects it.  It looks again as every FWD_FC_SYNC_RUNS-th
+ * fast run begins, which trusts a way's copy of its entry (struct
+ * fwd_fc_way); the staged path sees an entry the writer has replaced or
+ * deleted since marked retired and looks it up again.  Only exact (S,G)
+ * hits are cached, each under its own key, so a retired entry is in one
+ * way at most, and a later (S,G) entry wins over a (*,G) fallback at
+ * once.
  *
  * One set is four ways of a cache line each, newest first, so a flow
  * alone in its set costs one line.  Several ways keep flows that hash
@@ -95,6 +96,15 @@ fwd_prefetch_frame(const struct rte_mbuf *m)
 #define FWD_FC_SETS 2029u /* prime; its modulo needs no fix-up step */
 #define FWD_FC_WAYS 4
 
+/* The fast run looks at the table's retire log (fwd_fc_sync()) as every
+ * this-many-th run begins, so a change reaches it within that many of
+ * the worker's bursts (microseconds under load; an idle poll's report
+ * looks at once).  The log's lines are the writer's, each look a miss:
+ * under 1M updates a second, looking at every burst took 6-7 % of the
+ * worker's cycles, every fourth 3-4 %; further apart, the keys' own
+ * cost stays. */
+#define FWD_FC_SYNC_RUNS 4u
+
 /* Sets whose counts each quiescent report adds to mfib's counters: the
  * whole cache every 64 reports, 16 KB of it each time. */
 #define FWD_FC_SWEEP 32u
@@ -104,12 +114,12 @@ fwd_prefetch_frame(const struct rte_mbuf *m)
  * run takes by it: a single-output packet reads and writes the way's line
  * and no other, where it used to read the set, then the entry, then the
  * counters.  The copy cannot tell a retired entry: the fast run forgets
- * retired entries' ways when it begins (fwd_fc_sync()), and the staged
- * path still checks `e`.  The counts reach mfib's counters when the way
- * is forgotten, refilled or evicted, and a few sets at each quiescent
- * report otherwise (fwd_fc_sweep()); a retired entry's way is forgotten
- * before the report that may let mfib reuse its ids, so they are still
- * its ids then. */
+ * retired entries' ways as every FWD_FC_SYNC_RUNS-th run begins
+ * (fwd_fc_sync()), and the staged path still checks `e`.  The counts
+ * reach mfib's counters when the way is forgotten, refilled or evicted,
+ * and a few sets at each quiescent report otherwise (fwd_fc_sweep()); a
+ * retired entry's way is forgotten before the report that may let mfib
+ * reuse its ids, so they are still its ids then. */
 struct fwd_fc_way {
 	uint64_t key;                /* group << 32 | source; 0 = empty */
 	/* e->gate when filled, or 0 (the fast run never takes the flow):
@@ -216,6 +226,7 @@ struct fwd_worker {
 	                         * looked (fwd_fc_sync()) */
 	struct fwd_fc_set *fc;
 	uint32_t fc_sweep;      /* the next set fwd_fc_sweep() flushes */
+	uint32_t fc_runs;       /* fast runs since one last synced */
 
 	struct fwd_worker_conf conf;
 };

@@ -967,8 +967,49 @@ reader_send(struct fwd_worker *r, uint32_t src, uint32_t grp, int n)
 	}
 }
 
+/* Does reader @p r's flow cache hold (src, grp) (host order)? */
+static bool
+fc_holds(const struct fwd_worker *r, uint32_t src, uint32_t grp)
+{
+	uint64_t key = fwd_fc_key(rte_cpu_to_be_32(src), rte_cpu_to_be_32(grp));
+	const struct fwd_fc_set *c = fwd_fc_set(r->fc, key);
+
+	for (unsigned int i = 0; i < FWD_FC_WAYS; i++)
+		if (c->way[i].key == key)
+			return c->way[i].e != NULL;
+	return false;
+}
+
+/* After a change to (src, grp)'s entry: packets of it through reader
+ * @p r, one burst each, until one leaves by tx port @p to (or, @p to
+ * negative, is punted as a miss); every one before must have left by
+ * @p from, as the entry was.  Returns how many did: the fast run's ways
+ * lag a change by fewer than FWD_FC_SYNC_RUNS bursts. */
+static unsigned int
+send_until_changed(struct fwd_worker *r, uint32_t src, uint32_t grp,
+                   unsigned int from, int to)
+{
+	for (unsigned int k = 0; k < FWD_FC_SYNC_RUNS; k++) {
+		uint64_t miss = fwd_worker_stats(r)->punt_miss;
+		unsigned int old, new;
+
+		reader_send(r, src, grp, 1);
+		old = tx_count_free(from);
+		new = to >= 0 ? tx_count_free((unsigned int)to) :
+		                (unsigned int)(fwd_worker_stats(r)->punt_miss -
+		                               miss);
+		assert_int_equal(old + new, 1);
+		if (new == 1)
+			return k;
+	}
+	fail_msg("the change did not reach the fast run within %u bursts",
+	         FWD_FC_SYNC_RUNS);
+	return FWD_FC_SYNC_RUNS;
+}
+
 /* A reader worker keeps looked-up entries in its flow cache between
- * bursts: a replaced or deleted entry must stop being used at once. */
+ * bursts: a replaced or deleted entry stops being used within
+ * FWD_FC_SYNC_RUNS bursts, and at once after a quiescent report. */
 static void
 test_flow_cache_never_uses_replaced_or_deleted_entry(void **state)
 {
@@ -979,17 +1020,39 @@ test_flow_cache_never_uses_replaced_or_deleted_entry(void **state)
 	reader_send(r, SRC1, GRP1, 3); /* a miss, then cache hits */
 	assert_int_equal(tx_count_free(1), 3);
 
-	ROUTE(SRC1, GRP1, IF_IN, 0, IF_B); /* replaced: the output moves */
-	reader_send(r, SRC1, GRP1, 2);
+	/* replaced, the output moves: whatever run the change meets */
+	for (unsigned int k = 0; k < FWD_FC_SYNC_RUNS; k++) {
+		ROUTE(SRC1, GRP1, IF_IN, 0, IF_B);
+		send_until_changed(r, SRC1, GRP1, 1, 2);
+		reader_send(r, SRC1, GRP1, 2);
+		assert_int_equal(tx_count_free(2), 2);
+		ROUTE(SRC1, GRP1, IF_IN, 0, IF_A);
+		send_until_changed(r, SRC1, GRP1, 2, 1);
+		/* k more runs: the next change meets another run */
+		reader_send(r, SRC1, GRP1, k + 1);
+		assert_int_equal(tx_count_free(1), k + 1);
+	}
+
+	/* a report looks at once, whatever run comes next */
+	for (unsigned int k = 0; k < FWD_FC_SYNC_RUNS; k++) {
+		ROUTE(SRC1, GRP1, IF_IN, 0, k & 1 ? IF_A : IF_B);
+		fwd_worker_quiescent(r);
+		reader_send(r, SRC1, GRP1, 1);
+		assert_int_equal(tx_count_free(k & 1 ? 1 : 2), 1);
+	}
+	ROUTE(SRC1, GRP1, IF_IN, 0, IF_B);
+	fwd_worker_quiescent(r);
+	reader_send(r, SRC1, GRP1, 1);
 	assert_int_equal(tx_count_free(1), 0);
-	assert_int_equal(tx_count_free(2), 2);
+	assert_int_equal(tx_count_free(2), 1);
 
 	assert_int_equal(mfib_del(T, rte_cpu_to_be_32(SRC1),
 	                          rte_cpu_to_be_32(GRP1)),
 	                 0);
+	send_until_changed(r, SRC1, GRP1, 2, -1);
 	reader_send(r, SRC1, GRP1, 1);
 	assert_int_equal(tx_count_free(1) + tx_count_free(2), 0);
-	assert_int_equal(fwd_worker_stats(r)->punt_miss, 1);
+	assert_int_equal(fwd_worker_stats(r)->punt_miss, 2);
 	reader_destroy(r);
 }
 
@@ -1059,6 +1122,7 @@ test_flow_cache_emptied_when_a_report_lets_entries_go(void **state)
 	                          rte_cpu_to_be_32(GRP1)),
 	                 0);
 	fwd_worker_quiescent(r);
+	assert_false(fc_holds(r, SRC1, GRP1));
 	assert_int_equal(mfib_reclaim(T), 1);
 	ROUTE(SRC2, GRP2, IF_IN, 0, IF_B);
 	reader_send(r, SRC1, GRP1, 1);
@@ -1075,19 +1139,6 @@ in_pkts(uint32_t src, uint32_t grp)
 
 	counters(src, grp, &ec, IF_A, NULL);
 	return ec.in_pkts;
-}
-
-/* Does reader @p r's flow cache hold (src, grp) (host order)? */
-static bool
-fc_holds(const struct fwd_worker *r, uint32_t src, uint32_t grp)
-{
-	uint64_t key = fwd_fc_key(rte_cpu_to_be_32(src), rte_cpu_to_be_32(grp));
-	const struct fwd_fc_set *c = fwd_fc_set(r->fc, key);
-
-	for (unsigned int i = 0; i < FWD_FC_WAYS; i++)
-		if (c->way[i].key == key)
-			return c->way[i].e != NULL;
-	return false;
 }
 
 /* A report after the table retired an entry drops that entry's flow from
@@ -1177,13 +1228,20 @@ test_flow_cache_counts_reach_the_entry(void **state)
 	assert_int_equal(in_pkts(SRC1, GRP1), 16);
 
 	/* replaced (the output moves, the entry id stays): what the way
-	 * counted goes to the entry as the next run forgets the way */
+	 * counted goes to the entry as a run forgets the way, the packets
+	 * runs took by it before that too; the first by the new entry takes
+	 * the staged path, counted at once */
 	reader_send(r, SRC1, GRP1, 4);
 	assert_int_equal(tx_count_free(1), 4);
 	ROUTE(SRC1, GRP1, IF_IN, 0, IF_B);
-	reader_send(r, SRC1, GRP1, 1);
-	assert_int_equal(tx_count_free(2), 1);
-	assert_int_equal(in_pkts(SRC1, GRP1), 21);
+	i = send_until_changed(r, SRC1, GRP1, 1, 2);
+	assert_int_equal(in_pkts(SRC1, GRP1), 21 + i);
+	fwd_worker_count_flush(r);
+	assert_int_equal(in_pkts(SRC1, GRP1), 21 + i);
+	reader_send(r, SRC1, GRP1, 3 - i); /* 24 in all */
+	assert_int_equal(tx_count_free(2), 3 - i);
+	fwd_worker_count_flush(r);
+	assert_int_equal(in_pkts(SRC1, GRP1), 24);
 
 	/* replaced while the fast run backs off after a burst of misses:
 	 * the staged path refills the way, adding its counts first */
@@ -1196,7 +1254,7 @@ test_flow_cache_counts_reach_the_entry(void **state)
 	ROUTE(SRC1, GRP1, IF_IN, 0, IF_A);
 	reader_send(r, SRC1, GRP1, 1);
 	assert_int_equal(tx_count_free(1), 1);
-	assert_int_equal(in_pkts(SRC1, GRP1), 24);
+	assert_int_equal(in_pkts(SRC1, GRP1), 27);
 	for (i = 0; i < FWD_FAST_BACKOFF; i++)
 		fwd_process_burst(r, port_id[0], NULL, 0);
 
