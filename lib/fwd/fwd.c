@@ -139,6 +139,10 @@ fwd_worker_create(const struct fwd_worker_conf *conf)
 	w->drain_tsc =
 	        (rte_get_tsc_hz() + US_PER_S - 1) / US_PER_S * FWD_DRAIN_US;
 	w->last_flush = rte_rdtsc();
+	w->fc_set_tsc = RTE_MAX(rte_get_tsc_hz() / MS_PER_S * FWD_FC_SWEEP_MS /
+	                                FWD_FC_SETS,
+	                        (uint64_t)1);
+	w->fc_sweep_tsc = w->last_flush;
 	return w;
 }
 

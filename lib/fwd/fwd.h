@@ -162,10 +162,11 @@ void fwd_worker_flush(struct fwd_worker *w);
 void fwd_worker_quiescent(struct fwd_worker *w);
 
 /** Add to mfib's counters what @p w's flow cache has counted and not yet
- *  added.  The worker loop adds it a part at a time, a sweep of the whole
- *  cache every 64 quiescent reports (~20 ms at full rate, microseconds
- *  when idle), and all of it when it stops; a caller driving
- *  fwd_process_burst() itself calls this before reading the counters. */
+ *  added.  The worker loop adds it a part at a time at each quiescent
+ *  report, a sweep of the whole cache every 64 reports or 20 ms,
+ *  whichever comes first (microseconds when idle), and all of it when it
+ *  stops; a caller driving fwd_process_burst() itself calls this before
+ *  reading the counters. */
 void fwd_worker_count_flush(struct fwd_worker *w);
 
 /** This worker's counters. */

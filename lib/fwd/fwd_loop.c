@@ -317,6 +317,23 @@ fwd_fc_sweep(struct fwd_worker *w, unsigned int n)
 	w->fc_sweep = s;
 }
 
+/* How many sets this report sweeps: FWD_FC_SWEEP, or as many as the
+ * time since the last report's sweep asks for, a set every fc_set_tsc
+ * cycles (a report every 256 loops of many busy rx queues comes
+ * milliseconds apart).  A TSC read a report, and a division when it
+ * comes later than FWD_FC_SWEEP sets' time. */
+static unsigned int
+fwd_fc_sweep_due(struct fwd_worker *w)
+{
+	uint64_t now = rte_rdtsc(), gap = now - w->fc_sweep_tsc;
+
+	w->fc_sweep_tsc = now;
+	if (likely(gap < w->fc_set_tsc * FWD_FC_SWEEP))
+		return FWD_FC_SWEEP;
+	return (unsigned int)RTE_MIN(gap / w->fc_set_tsc,
+	                             (uint64_t)FWD_FC_SETS);
+}
+
 void
 fwd_worker_count_flush(struct fwd_worker *w)
 {
@@ -671,7 +688,7 @@ fwd_worker_quiescent(struct fwd_worker *w)
 	                         FWD_FC_SWEEP * FWD_QS_LOOPS * FWD_MAX_RX *
 	                         FWD_BURST >=
 	                 UINT32_MAX);
-	fwd_fc_sweep(w, FWD_FC_SWEEP);
+	fwd_fc_sweep(w, fwd_fc_sweep_due(w));
 }
 
 int

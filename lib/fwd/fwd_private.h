@@ -106,8 +106,15 @@ fwd_prefetch_frame(const struct rte_mbuf *m)
 #define FWD_FC_SYNC_RUNS 4u
 
 /* Sets whose counts each quiescent report adds to mfib's counters: the
- * whole cache every 64 reports, 16 KB of it each time. */
+ * whole cache every 64 reports, 16 KB of it each time, and more when the
+ * reports come further apart than FWD_FC_SWEEP_MS allows (a worker
+ * polling several busy rx queues reports every 256 loops of them all). */
 #define FWD_FC_SWEEP 32u
+
+/* Under load the whole cache's counts reach mfib's counters within this
+ * long (plus the time between two reports): at 25 Mpps on one rx queue
+ * the 32 sets a report come to about that. */
+#define FWD_FC_SWEEP_MS 20u
 
 /* One way holds what the fast run needs of its entry, copied when the
  * way is filled (entries are immutable), and counts the packets the fast
@@ -226,6 +233,9 @@ struct fwd_worker {
 	                         * looked (fwd_fc_sync()) */
 	struct fwd_fc_set *fc;
 	uint32_t fc_sweep;      /* the next set fwd_fc_sweep() flushes */
+	uint64_t fc_sweep_tsc;  /* TSC of the last report's sweep */
+	uint64_t fc_set_tsc;    /* TSC cycles a set may wait: FWD_FC_SWEEP_MS
+	                         * over the cache */
 	uint32_t fc_runs;       /* fast runs since one last synced */
 
 	struct fwd_worker_conf conf;

@@ -1193,8 +1193,8 @@ test_flow_cache_forgets_only_retired_flows(void **state)
 
 /* The fast run counts in the flow cache's way; the counts reach mfib's
  * counters when the worker flushes, from the quiescent reports' sweep
- * within a sweep of the whole cache, when the entry is replaced or the
- * way evicted, and always under the entry's own ids. */
+ * within a sweep of the whole cache or FWD_FC_SWEEP_MS, when the entry is
+ * replaced or the way evicted, and always under the entry's own ids. */
 static void
 test_flow_cache_counts_reach_the_entry(void **state)
 {
@@ -1202,7 +1202,7 @@ test_flow_cache_counts_reach_the_entry(void **state)
 	struct rte_mbuf *m[FWD_BURST];
 	struct mfib_oif_ctr oc;
 	struct mfib_entry_ctr ec;
-	uint64_t one;
+	uint64_t one, t;
 	unsigned int i;
 
 	(void)state;
@@ -1269,6 +1269,27 @@ test_flow_cache_counts_reach_the_entry(void **state)
 	reader_send(r, SRC2, GRP1 + 4 * FWD_FC_SETS, 1);
 	assert_int_equal(in_pkts(SRC2, GRP1), 3);
 	assert_int_equal(tx_count_free(1), 7);
+
+	/* however few the reports, the whole cache within FWD_FC_SWEEP_MS:
+	 * a report after a longer gap sweeps it all (the flow's set placed
+	 * last for the sweep, the gap before the first report none) */
+	reader_send(r, SRC1, GRP1, 3);
+	assert_int_equal(tx_count_free(1), 3);
+	one = in_pkts(SRC1, GRP1); /* what the staged path counted at once */
+	assert_true(one < 30);     /* the rest in the way */
+	r->fc_sweep = (uint32_t)(fwd_fc_set(r->fc, fwd_fc_key(
+	                                 rte_cpu_to_be_32(SRC1),
+	                                 rte_cpu_to_be_32(GRP1))) -
+	                         r->fc + 1) %
+	              FWD_FC_SETS;
+	r->fc_sweep_tsc = rte_rdtsc();
+	fwd_worker_quiescent(r);
+	assert_int_equal(in_pkts(SRC1, GRP1), one);
+	rte_delay_us_sleep((FWD_FC_SWEEP_MS + 1) * 1000);
+	t = rte_rdtsc();
+	fwd_worker_quiescent(r);
+	assert_int_equal(in_pkts(SRC1, GRP1), 30);
+	assert_true(r->fc_sweep_tsc >= t); /* the next gap counts from here */
 
 	/* destroyed: what the cache still counted is added first */
 	reader_send(r, SRC2, GRP1 + 4 * FWD_FC_SETS, 2);
