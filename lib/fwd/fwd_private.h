@@ -97,12 +97,12 @@ fwd_prefetch_frame(const struct rte_mbuf *m)
 #define FWD_FC_WAYS 4
 
 /* The fast run looks at the table's retire log (fwd_fc_sync()) as every
- * this-many-th run begins, so a change reaches it within that many of
- * the worker's bursts (microseconds under load; an idle poll's report
- * looks at once).  The log's lines are the writer's, each look a miss:
- * under 1M updates a second, looking at every burst took 6-7 % of the
- * worker's cycles, every fourth 3-4 %; further apart, the keys' own
- * cost stays. */
+ * this-many-th run begins, so a change reaches it by the this-many-th run
+ * after at the latest (microseconds under load), or by the next quiescent
+ * report, which always looks (an idle poll reports at once).  The log's
+ * lines are the writer's, each look a miss: under 1M updates a second,
+ * looking at every burst took 6-7 % of the worker's cycles, every fourth
+ * 3-4 %; further apart, the keys' own cost stays. */
 #define FWD_FC_SYNC_RUNS 4u
 
 /* Sets whose counts each quiescent report adds to mfib's counters: the
