@@ -347,7 +347,8 @@ fwd_worker_count_flush(struct fwd_worker *w)
  * report, after its token is read (the pointers' and the counts' safety:
  * fwd_worker_quiescent()), and as every FWD_FC_SYNC_RUNS-th fast run
  * begins (the ways' copies then hold no entry retired before it: a change
- * reaches the fast run within that many bursts). */
+ * reaches the fast run by its FWD_FC_SYNC_RUNS-th run after at the
+ * latest). */
 static inline void
 fwd_fc_sync(struct fwd_worker *w)
 {

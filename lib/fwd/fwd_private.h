@@ -232,10 +232,10 @@ struct fwd_worker {
 	uint64_t fc_retire_seq; /* mfib_retire_seq() when the cache last
 	                         * looked (fwd_fc_sync()) */
 	struct fwd_fc_set *fc;
-	uint32_t fc_sweep;      /* the next set fwd_fc_sweep() flushes */
 	uint64_t fc_sweep_tsc;  /* TSC of the last report's sweep */
 	uint64_t fc_set_tsc;    /* TSC cycles a set may wait: FWD_FC_SWEEP_MS
 	                         * over the cache */
+	uint32_t fc_sweep;      /* the next set fwd_fc_sweep() flushes */
 	uint32_t fc_runs;       /* fast runs since one last synced */
 
 	struct fwd_worker_conf conf;
