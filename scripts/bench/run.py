@@ -663,6 +663,58 @@ def run_learn(env, c):
 # summary lines and plots
 
 
+def merge_rounds(rounds):
+    """One case's result from its rounds' (None: not run in that round).
+    Windows and learn runs are pooled; rates are the median of the
+    rounds' medians; each round's own figures stay under "rounds", so a
+    ratio can pair two cases measured in the same round (ratio())."""
+    done = [r for r in rounds if r is not None]
+    ok = [r for r in done if r.get("status") == "ok"]
+    if not ok:
+        return dict(done[-1]) if done else {"status": "not run"}
+    res = dict(ok[0])
+    res["failed_rounds"] = len(done) - len(ok)
+    if "runs" in res:  # the data-driven case
+        res["runs"] = [x for r in ok for x in r["runs"]]
+        rates = [x["created_per_s"] for x in res["runs"]
+                 if x["created_per_s"]]
+        res["created_per_s"] = round(statistics.median(rates))
+        return res
+    res["windows"] = [dict(w, round=k) for k, r in enumerate(rounds)
+                      if r is not None and r.get("status") == "ok"
+                      for w in r["windows"]]
+    res.update(summarise(res["windows"]))
+    for k in ("in_mpps", "out_mpps"):
+        res[k] = round(statistics.median(r[k] for r in ok), 3)
+    res["start_s"] = [r["start_s"] for r in ok]
+    res["rounds"] = [
+        {"in_mpps": r["in_mpps"], "out_mpps": r["out_mpps"],
+         "shared_windows": r["shared_windows"]}
+        if r is not None and r.get("status") == "ok" else None
+        for r in rounds]
+    return res
+
+
+def ratio(r, b):
+    """@r's out rate over @b's, and the rounds' own ratios: the median of
+    the ratios of the rounds that measured both (the host's load drifts
+    between rounds more than within one), else the medians' ratio."""
+    pairs = [(x["out_mpps"], y["out_mpps"])
+             for x, y in zip(r.get("rounds") or [], b.get("rounds") or [])
+             if x and y and y["out_mpps"] > 0]
+    if pairs:
+        each = [x / y for x, y in pairs]
+        return statistics.median(each), each
+    return r["out_mpps"] / b["out_mpps"], []
+
+
+def _ratio_text(q):
+    x, each = q
+    if len(each) < 2:
+        return "%.2fx" % x
+    return "%.2fx (rounds %.2f-%.2f)" % (x, min(each), max(each))
+
+
 def best_peer(results, f, s):
     best = None
     for ops in ("default", "stack"):
@@ -689,6 +741,8 @@ def summary_lines(cases, results):
             continue
         flag = "  [core shared in %d window(s)]" % r["shared_windows"] \
             if r["shared_windows"] else ""
+        if r.get("failed_rounds"):
+            flag += "  [%d round(s) failed]" % r["failed_rounds"]
         head = "%-28s %6.2f Mpps in %6.2f out" % (c["id"], r["in_mpps"],
                                                   r["out_mpps"])
         if c["app"] != "mcastfwd":
@@ -697,24 +751,24 @@ def summary_lines(cases, results):
         parts = [head]
         bp = best_peer(results, c["fanout"], c["size"])
         if bp:
-            parts.append("vs ipv4_multicast(%s) %.2f/%.2f: %.2fx" % (
+            parts.append("vs ipv4_multicast(%s) %.2f/%.2f: %s" % (
                 bp[0], bp[1]["in_mpps"], bp[1]["out_mpps"],
-                r["out_mpps"] / bp[1]["out_mpps"]))
+                _ratio_text(ratio(r, bp[1]))))
         else:
             parts.append("vs ipv4_multicast: n/a")
         io = results.get("io-s%d" % c["size"])
         if io and io.get("status") == "ok":
-            parts.append("vs testpmd io %.2f: %.2fx" % (
-                io["out_mpps"], r["out_mpps"] / io["out_mpps"]))
+            parts.append("vs testpmd io %.2f: %s" % (
+                io["out_mpps"], _ratio_text(ratio(r, io))))
         nw = c.get("workers", 1)
         if nw > 1:
             one = results.get("mcastfwd-f%d-s%d-t%s" % (
                 c["fanout"], c["size"], _k(c["table"])))
             if one and one.get("status") == "ok":
-                parts.append("vs 1 worker %.2f: %.2fx (worker 2 shares "
+                parts.append("vs 1 worker %.2f: %s (worker 2 shares "
                              "--ctl-cpu with the control thread)" % (
                                  one["out_mpps"],
-                                 r["out_mpps"] / one["out_mpps"]))
+                                 _ratio_text(ratio(r, one))))
         if c.get("churn"):
             ws = r["windows"]
             ups = [w.get("updates_per_s") for w in ws
@@ -841,6 +895,10 @@ def main():
     ap.add_argument("--list", action="store_true", help="list case ids")
     ap.add_argument("--runs", type=int, default=3,
                     help="measurement windows per case (median; 3)")
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="run the whole case list this many times over, "
+                         "in turn; ratios pair the cases of one round "
+                         "(1)")
     ap.add_argument("--duration", type=float, default=5.0,
                     help="seconds per window (5)")
     ap.add_argument("--warmup", type=float, default=2.0,
@@ -873,6 +931,8 @@ def main():
     ap.add_argument("--work", default="/tmp/mcastfwd-bench/work",
                     help="pcaps, configs, the peer build, logs")
     args = ap.parse_args()
+    if args.rounds < 1 or args.runs < 1:
+        ap.error("--rounds and --runs must be at least 1")
     full = args.full
     cases = case_list(full)
     if args.cases:
@@ -905,6 +965,7 @@ def main():
                                text=True).stdout.strip(),
         "memory": env.mem_mode, "worker_cpu": args.cpu,
         "control_cpu": args.ctl_cpu, "runs": args.runs,
+        "rounds": args.rounds,
         "duration_s": args.duration, "warmup_s": args.warmup,
         "mode": "full" if full else "quick", "filter": args.cases,
         "mcastfwd": args.mcastfwd, "churn_supported": env.churn_supported,
@@ -920,14 +981,21 @@ def main():
                 "summary": summary_lines(cases, results)}, f, indent=1)
         os.replace(rpath + ".tmp", rpath)
 
+    # every case's result in each round: cases measured in one round ran
+    # minutes apart, under much the same load on the host
+    by_round = {c["id"]: [None] * args.rounds for c in cases}
     try:
-        for i, c in enumerate(cases):
-            log("[%d/%d] %s" % (i + 1, len(cases), c["id"]))
-            results[c["id"]] = run_case(env, c)
-            r = results[c["id"]]
-            if r.get("status") != "ok":
-                log("    %s: %s" % (r.get("status"), r.get("reason")))
-            save()
+        for k in range(args.rounds):
+            for i, c in enumerate(cases):
+                log("[%s%d/%d] %s" % (
+                    "round %d/%d, " % (k + 1, args.rounds)
+                    if args.rounds > 1 else "", i + 1, len(cases), c["id"]))
+                r = run_case(env, c)
+                if r.get("status") != "ok":
+                    log("    %s: %s" % (r.get("status"), r.get("reason")))
+                by_round[c["id"]][k] = r
+                results[c["id"]] = merge_rounds(by_round[c["id"]])
+                save()
     except KeyboardInterrupt:
         log("interrupted: saving what was measured")
     finally:
