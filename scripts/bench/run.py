@@ -686,10 +686,10 @@ def merge_rounds(rounds):
     res.update(summarise(res["windows"]))
     for k in ("in_mpps", "out_mpps"):
         res[k] = round(statistics.median(r[k] for r in ok), 3)
-    res["start_s"] = [r["start_s"] for r in ok]
+    res["start_s"] = max(r["start_s"] for r in ok)  # the slowest start
     res["rounds"] = [
         {"in_mpps": r["in_mpps"], "out_mpps": r["out_mpps"],
-         "shared_windows": r["shared_windows"]}
+         "shared_windows": r["shared_windows"], "start_s": r["start_s"]}
         if r is not None and r.get("status") == "ok" else None
         for r in rounds]
     return res
@@ -981,8 +981,8 @@ def main():
                 "summary": summary_lines(cases, results)}, f, indent=1)
         os.replace(rpath + ".tmp", rpath)
 
-    # every case's result in each round: cases measured in one round ran
-    # minutes apart, under much the same load on the host
+    # every case's result in each round, so that a ratio can pair the two
+    # cases of one pass over the list (ratio())
     by_round = {c["id"]: [None] * args.rounds for c in cases}
     try:
         for k in range(args.rounds):

@@ -39,14 +39,14 @@ class MergeRounds(unittest.TestCase):
         self.assertEqual(len(r["rounds"]), 1)
 
     def test_rates_are_the_median_of_the_rounds_medians(self):
-        # pooled windows would give 12 (median of 9); the rounds' medians
-        # are 11, 12, 20
-        r = run.merge_rounds([case_round(10, 11, 12), case_round(12, 12, 12),
-                              case_round(13, 20, 21)])
-        self.assertEqual(r["out_mpps"], 12)
-        r = run.merge_rounds([case_round(10, 11, 12), case_round(19, 20, 21),
-                              case_round(1, 30, 31)])
+        # the rounds' medians are 11, 20, 30; the nine windows pooled
+        # would give 19
+        rounds = [case_round(10, 11, 12), case_round(19, 20, 21),
+                  case_round(1, 30, 31)]
+        rounds[1]["start_s"] = 3.5
+        r = run.merge_rounds(rounds)
         self.assertEqual(r["out_mpps"], 20)
+        self.assertEqual(r["start_s"], 3.5)
         self.assertEqual(len(r["windows"]), 9)
         self.assertEqual([w["round"] for w in r["windows"]],
                          [0, 0, 0, 1, 1, 1, 2, 2, 2])
