@@ -571,6 +571,20 @@ test_missing_file_names_the_path_and_the_reason(void **state)
 	assert_string_equal(err, "/: Is a directory");
 }
 
+/* A file without end (or over CTL_FILE_MAX) is refused once 256 MiB are
+ * read, not read until memory runs out. */
+static void
+test_endless_file_is_too_large(void **state)
+{
+	(void)state;
+	struct ctl_config *c = (struct ctl_config *)1;
+	char err[CTL_ERR_MAX];
+
+	assert_int_equal(ctl_config_load_file("/dev/zero", &c, err), -1);
+	assert_null(c);
+	assert_string_equal(err, "/dev/zero: File too large");
+}
+
 static void
 test_syntax_error_in_a_file_names_file_line_and_column(void **state)
 {
@@ -1109,6 +1123,7 @@ main(void)
 		cmocka_unit_test(test_example_full_json_loads),
 		cmocka_unit_test(
 		        test_missing_file_names_the_path_and_the_reason),
+		cmocka_unit_test(test_endless_file_is_too_large),
 		cmocka_unit_test(
 		        test_syntax_error_in_a_file_names_file_line_and_column),
 		cmocka_unit_test(test_empty_file_is_an_error),
