@@ -122,6 +122,9 @@ app_port_configure(struct app *a, struct app_port *p)
 	 * from summing every header (lib/fwd trusts RX_IP_CKSUM_GOOD). */
 	if (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_IPV4_CKSUM)
 		conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_IPV4_CKSUM;
+	/* Large frames leave as a header mbuf chained to the received one,
+	 * which all their copies share by reference count: chains on tx,
+	 * and never MBUF_FAST_FREE (it assumes a reference count of 1). */
 	if (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS)
 		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
 	rc = rte_eth_dev_configure(p->id, p->n_rxq, p->n_txq, &conf);

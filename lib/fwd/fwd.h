@@ -22,10 +22,11 @@
  * thread can create the MFE (mgm_forwarder_miss) and forward that packet
  * itself; arrivals on a non-incoming interface as FWD_PUNT_WRONG_IF.
  *
- * Replication picks the cheapest correct method per packet: the received
- * mbuf itself for the last (or only) output; a full copy for frames up to
- * FWD_COPY_MAX bytes; above that a fresh header mbuf chained to an
- * indirect clone of the payload.
+ * Replication picks the cheapest correct method per packet: for frames up
+ * to FWD_COPY_MAX bytes a full copy per output and the received mbuf
+ * itself for the last (or only) one; above that (or in several segments,
+ * two outputs or more) a fresh header mbuf per output, all chained to the
+ * received mbuf, shared by reference count as the payload.
  *
  * Threads: fwd_worker_main() runs on one worker lcore; fwd_*_stats() may be
  * read from the control thread (64-bit counters, torn reads impossible on

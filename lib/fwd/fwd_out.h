@@ -119,7 +119,7 @@ fwd_df(const struct rte_ipv4_hdr *ip)
 }
 
 /* TTL and checksum: once per packet, in the received header, which every
- * copy duplicates and no clone references.  @p w is the header's bytes
+ * copy duplicates and no shared payload includes.  @p w is the header's bytes
  * 8..11 (TTL, protocol, checksum) as a host-order word, the TTL above 1.
  * Little-endian, they are the TTL in the low byte and the checksum
  * byte-swapped in the high half, where fwd_csum_ttl_dec() adds 1 with

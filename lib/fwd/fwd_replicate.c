@@ -2,15 +2,17 @@
 /*
  * Replication: one accepted packet becomes a copy per eligible output.
  *
- * The cheapest correct method per copy: the received mbuf itself, its L2
- * header rewritten in place, for the last output; a whole copy for small
- * frames (one memcpy beats touching refcounts on another cache line); for
- * large frames a fresh header mbuf (new L2 + the IP header) chained to an
- * indirect clone of the payload, so the payload is never copied.  The
- * clones share the received buffer, so nothing after the IP header is
- * written once the first clone exists: the TTL and checksum are updated
- * once, before replication, in the received header, which every copy
- * duplicates and no clone references.
+ * The cheapest correct method per copy.  Small frames: a whole copy for
+ * every output but the last (one memcpy beats touching refcounts on
+ * another cache line), and the received mbuf itself, its L2 header
+ * rewritten in place, for the last.  Large frames (or several segments):
+ * every output gets a fresh header mbuf (its L2 header + the IP header)
+ * chained to the received mbuf, which all of them share by reference
+ * count as the payload past the IP header, as DPDK's ipv4_multicast does
+ * for three ports or more; an indirect clone per copy cost a second mbuf
+ * a copy, its attach and, when freed, its detach.  The TTL and checksum
+ * are updated once, before replication, in the received header, which
+ * every copy duplicates and the shared payload does not include.
  *
  * No fragmentation in this version: a packet larger than an output's MTU
  * is counted (frag_needed with DF, out_discards without) and not sent
@@ -90,70 +92,92 @@ fwd_copy_whole(struct rte_mbuf *c, const uint8_t *s, uint16_t ip_len,
 		memcpy(d + off, s + off, 16);
 }
 
-/* Large frame: new header mbuf @p h chained to an indirect clone of the
- * bytes after the IP header. */
-static struct rte_mbuf *
-fwd_copy_indirect(struct fwd_worker *w, struct rte_mbuf *h,
-                  const struct fwd_pkt *p, const struct mfib_oif *o)
+/* Large frame (or several segments), @p n >= 2 outputs @p out: a header
+ * mbuf each (the output's L2 header and the IP header, @p l3 bytes),
+ * chained to the received mbuf, cut to the payload past the IP header
+ * and shared by all of them.  The payload's segments each get a
+ * reference per header, so each chain frees its share.  Outputs without
+ * a header mbuf (the pool ran dry) count a discard; with none at all the
+ * received frame still goes to the last output whole, as a small one's
+ * would. */
+static __rte_noinline void
+fwd_replicate_shared(struct fwd_worker *w, const struct fwd_pkt *p,
+                     const struct mfib_oif *const *out, unsigned int n)
 {
-	uint16_t l2 = o->l2_len, l3 = rte_ipv4_hdr_len(p->ip);
-	struct rte_mbuf *pl;
-	uint8_t *d;
+	struct rte_mbuf *spill[MFIB_MAX_OIF], **h, *pl = p->m, *s;
+	uint16_t l3 = rte_ipv4_hdr_len(p->ip);
+	unsigned int i, k = 0;
 
-	fwd_mbuf_init(h, w->rearm, 0);
-	d = (uint8_t *)rte_pktmbuf_append(h, l2 + l3);
-	if (unlikely(d == NULL))
-		goto fail_hdr;
-	fwd_l2_put(d, o);
-	rte_memcpy(d + l2, p->ip, l3);
+	h = fwd_copy_take(w, n, spill);
+	for (i = 0; i < n; i++) {
+		uint8_t *d;
 
-	pl = rte_pktmbuf_clone(p->m, w->conf.pool);
-	if (unlikely(pl == NULL))
-		goto fail_hdr;
-	/* Parsing guaranteed the headers sit in the first segment. */
-	rte_pktmbuf_adj(pl, p->l2_len + l3);
-	if (pl->data_len == 0 && pl->next != NULL) {
-		/* The first segment held only headers: drop the empty
-		 * segment, some NICs reject zero-length descriptors. */
-		struct rte_mbuf *rest = pl->next;
-
-		rest->pkt_len = pl->pkt_len;
-		rest->nb_segs = pl->nb_segs - 1;
-		pl->next = NULL;
-		pl->nb_segs = 1;
+		if (unlikely(h[i] == NULL))
+			continue;
+		/* fresh from the pool: one segment, room for any L2 + IP
+		 * header (fwd_worker_create checks) */
+		fwd_mbuf_init(h[i], w->rearm, out[i]->l2_len + (uint32_t)l3);
+		d = (uint8_t *)h[i]->buf_addr + RTE_PKTMBUF_HEADROOM;
+		fwd_l2_put(d, out[i]);
+		rte_memcpy(d + out[i]->l2_len, p->ip, l3);
+		k++;
+	}
+	if (unlikely(k == 0)) {
+		for (i = 0; i + 1 < n; i++) {
+			w->octr[out[i]->ctr_id].out_discards++;
+			w->stats.drop_no_mbuf++;
+		}
+		fwd_send_in_place(w, p, out[n - 1]);
+		return;
+	}
+	/* Parsing guaranteed the headers sit in the first segment; one that
+	 * held only headers is dropped (some NICs reject zero-length
+	 * descriptors), and a packet with no payload sends headers only. */
+	rte_pktmbuf_adj(pl, (uint16_t)(p->l2_len + l3));
+	if (pl->data_len == 0) {
+		s = pl->next;
+		if (s != NULL) {
+			s->pkt_len = pl->pkt_len;
+			s->nb_segs = (uint16_t)(pl->nb_segs - 1);
+			pl->next = NULL;
+			pl->nb_segs = 1;
+		}
 		rte_pktmbuf_free_seg(pl);
-		pl = rest;
+		pl = s;
 	}
-	if (unlikely(rte_pktmbuf_chain(h, pl) != 0)) {
-		rte_pktmbuf_free(pl);
-		goto fail_hdr;
+	if (pl != NULL && k > 1)
+		for (s = pl; s != NULL; s = s->next)
+			rte_mbuf_refcnt_update(s, (int16_t)(k - 1));
+	for (i = 0; i < n; i++) {
+		if (unlikely(h[i] == NULL)) {
+			w->octr[out[i]->ctr_id].out_discards++;
+			w->stats.drop_no_mbuf++;
+			continue;
+		}
+		/* chained by hand: rte_pktmbuf_chain() would rewrite the
+		 * shared payload's pkt_len */
+		if (pl != NULL) {
+			h[i]->next = pl;
+			h[i]->nb_segs = (uint16_t)(1 + pl->nb_segs);
+			h[i]->pkt_len += pl->pkt_len;
+		}
+		fwd_send(w, out[i], h[i]);
 	}
-	return h;
-
-fail_hdr:
-	rte_pktmbuf_free(h);
-	return NULL;
 }
 
-/* Copy @p p (its header at @p ip, @p ip_len bytes; loop invariants come
- * as values, see fwd_copy_whole()) into @p c, NULL or a raw mbuf, for
- * output @p o, not the last. */
+/* Copy small @p p (its header at @p ip, @p ip_len bytes; loop invariants
+ * come as values, see fwd_copy_whole()) into @p c, NULL or a raw mbuf,
+ * for output @p o, not the last. */
 static inline void
-fwd_copy_send(struct fwd_worker *w, const struct fwd_pkt *p,
-              const uint8_t *ip, uint16_t ip_len, uint64_t rearm, bool whole,
-              struct rte_mbuf *c, const struct mfib_oif *o)
+fwd_copy_send(struct fwd_worker *w, const uint8_t *ip, uint16_t ip_len,
+              uint64_t rearm, struct rte_mbuf *c, const struct mfib_oif *o)
 {
-	if (likely(c != NULL)) {
-		if (likely(whole))
-			fwd_copy_whole(c, ip, ip_len, rearm, o);
-		else
-			c = fwd_copy_indirect(w, c, p, o);
-	}
 	if (unlikely(c == NULL)) {
 		w->octr[o->ctr_id].out_discards++;
 		w->stats.drop_no_mbuf++;
 		return;
 	}
+	fwd_copy_whole(c, ip, ip_len, rearm, o);
 	fwd_send(w, o, c);
 }
 
@@ -168,14 +192,21 @@ fwd_replicate_all(struct fwd_worker *w, const struct fwd_pkt *p,
 	const uint64_t rearm = w->rearm;
 	const struct mfib_oif *o = e->oif, *last;
 	struct rte_mbuf *spill[MFIB_MAX_OIF], **cp;
-	bool whole;
 
 	last = &e->oif[RTE_MIN(e->n_oif, (uint16_t)MFIB_MAX_OIF) - 1];
 	fwd_ttl_dec(p->ip);
-	whole = fwd_copy_whole_ok(p);
+	if (unlikely(!fwd_copy_whole_ok(p)) && last != o) {
+		const struct mfib_oif *out[MFIB_MAX_OIF];
+		unsigned int n = 0;
+
+		for (; o <= last; o++)
+			out[n++] = o;
+		fwd_replicate_shared(w, p, out, n);
+		return;
+	}
 	cp = fwd_copy_take(w, (unsigned int)(last - o), spill);
-	if (whole && cp != spill) {
-		/* the common case, unswitched: small, and mbufs in hand */
+	if (likely(cp != spill)) {
+		/* the common case, unswitched: mbufs in hand */
 		for (; o < last; o++) {
 			struct rte_mbuf *c = *cp++;
 
@@ -184,8 +215,7 @@ fwd_replicate_all(struct fwd_worker *w, const struct fwd_pkt *p,
 		}
 	} else {
 		for (; o < last; o++)
-			fwd_copy_send(w, p, ipb, ip_len, rearm, whole, *cp++,
-			              o);
+			fwd_copy_send(w, ipb, ip_len, rearm, *cp++, o);
 	}
 	fwd_send_in_place(w, p, last);
 }
@@ -225,7 +255,7 @@ fwd_replicate_many(struct fwd_worker *w, const struct fwd_pkt *p,
 	uint8_t pick[MFIB_MAX_OIF];
 	struct rte_mbuf *spill[MFIB_MAX_OIF], **cp;
 	unsigned int i, n = 0;
-	bool whole, df;
+	bool df;
 
 	if (likely(fwd_all_oifs_ok(p, e, ttl))) {
 		fwd_replicate_all(w, p, e);
@@ -240,10 +270,16 @@ fwd_replicate_many(struct fwd_worker *w, const struct fwd_pkt *p,
 		return;
 	}
 	fwd_ttl_dec(ip);
-	whole = fwd_copy_whole_ok(p);
+	if (n > 1 && !fwd_copy_whole_ok(p)) {
+		const struct mfib_oif *out[MFIB_MAX_OIF];
+
+		for (i = 0; i < n; i++)
+			out[i] = &e->oif[pick[i]];
+		fwd_replicate_shared(w, p, out, n);
+		return;
+	}
 	cp = fwd_copy_take(w, n - 1, spill);
 	for (i = 0; i + 1 < n; i++)
-		fwd_copy_send(w, p, ipb, ip_len, rearm, whole, cp[i],
-		              &e->oif[pick[i]]);
+		fwd_copy_send(w, ipb, ip_len, rearm, cp[i], &e->oif[pick[i]]);
 	fwd_send_in_place(w, p, &e->oif[pick[n - 1]]);
 }

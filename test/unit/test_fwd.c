@@ -1847,10 +1847,76 @@ test_large_frame_replicated_with_intact_payload(void **state)
 		assert_src_mac(&v, p == 1 ? IF_A : p == 2 ? IF_B : IF_VLAN);
 		assert_copy_of(&v, orig, len);
 	}
-	assert_true(segs > 3); /* at least one header + indirect copy */
+	/* a header mbuf each (L2 + IP header), all chained to the received
+	 * mbuf, shared by reference as the payload */
+	assert_int_equal(segs, 6);
+	for (p = 0; p < 3; p++) {
+		assert_int_equal(out[p]->data_len,
+		                 (p == 2 ? 18 : 14) + sizeof(struct rte_ipv4_hdr));
+		assert_ptr_equal(out[p]->next, m);
+		assert_int_equal(out[p]->pkt_len,
+		                 out[p]->data_len + 1400 - 14 -
+		                         sizeof(struct rte_ipv4_hdr));
+	}
+	assert_int_equal(rte_mbuf_refcnt_read(m), 3);
 	rte_pktmbuf_free_bulk(out, 3);
-	/* every header mbuf and clone went back */
+	/* every header mbuf and the shared payload went back */
 	assert_int_equal(rte_mempool_avail_count(pool), avail);
+}
+
+/* A large frame received in segments: the payload shared is the chain
+ * past the IP header, each of its segments referenced by every copy; a
+ * first segment left empty by the cut is dropped. */
+static void
+test_segmented_frame_shares_every_segment(void **state)
+{
+	struct frame f = frame_default();
+	uint8_t orig[MAX_FRAME];
+	static const unsigned int splits[] = { 14 + 20 + 100, 14 + 20 };
+	unsigned int avail, p, i, split;
+	struct rte_mbuf *out[3], *m, *tail, *pl;
+	struct view v;
+	uint16_t len;
+
+	(void)state;
+	ROUTE(SRC1, GRP1, IF_IN, 0, IF_A, IF_B, IF_VLAN);
+	avail = rte_mempool_avail_count(pool);
+	f.payload = 600;
+	/* first segment: headers and 100 bytes; only the headers */
+	for (i = 0; i < RTE_DIM(splits); i++) {
+		split = splits[i];
+		m = frame_build(&f);
+		len = rte_be_to_cpu_16(frame_ip(m)->total_length);
+		memcpy(orig, frame_ip(m), len);
+		tail = rte_pktmbuf_alloc(pool);
+		assert_non_null(tail);
+		memcpy(rte_pktmbuf_append(tail, m->data_len - split),
+		       rte_pktmbuf_mtod_offset(m, uint8_t *, split),
+		       m->data_len - split);
+		rte_pktmbuf_trim(m, m->data_len - split);
+		assert_int_equal(rte_pktmbuf_chain(m, tail), 0);
+		send_one(m);
+		for (p = 1; p <= 3; p++) {
+			assert_int_equal(tx_take(p, &out[p - 1], 1), 1);
+			view_of(out[p - 1], &v);
+			assert_copy_of(&v, orig, len);
+		}
+		pl = out[0]->next;
+		assert_ptr_equal(out[1]->next, pl);
+		assert_ptr_equal(out[2]->next, pl);
+		if (split > 14 + 20) {
+			assert_ptr_equal(pl, m);
+			assert_int_equal(pl->nb_segs, 2);
+			assert_int_equal(out[0]->nb_segs, 3);
+			assert_int_equal(rte_mbuf_refcnt_read(m), 3);
+		} else {
+			assert_ptr_equal(pl, tail); /* the empty one went */
+			assert_int_equal(out[0]->nb_segs, 2);
+		}
+		assert_int_equal(rte_mbuf_refcnt_read(tail), 3);
+		rte_pktmbuf_free_bulk(out, 3);
+		assert_int_equal(rte_mempool_avail_count(pool), avail);
+	}
 }
 
 static void
@@ -1990,6 +2056,17 @@ test_copy_allocation_failure_counted_last_output_still_sent(void **state)
 	assert_int_equal(tx_count_free(3), 2);
 	counters(SRC1, GRP1, &ec, IF_A, &oc);
 	assert_int_equal(oc.out_discards, 2);
+	/* one mbuf free: a large frame's first output gets the header, the
+	 * other two count a discard, and the shared payload goes back once
+	 * the one copy is freed */
+	rte_pktmbuf_free(held[--n]);
+	f.payload = 1000;
+	fwd_process_burst(w, port_id[0],
+	                  (struct rte_mbuf *[]){ frame_build(&f) }, 1);
+	fwd_worker_flush(w);
+	assert_int_equal(fwd_worker_stats(w)->drop_no_mbuf, 6);
+	assert_int_equal(tx_count_free(1), 1);
+	assert_int_equal(tx_count_free(2) + tx_count_free(3), 0);
 	rte_pktmbuf_free_bulk(held, n);
 	fwd_worker_destroy(w);
 	assert_int_equal(rte_mempool_avail_count(tiny), 7);
@@ -2422,6 +2499,7 @@ main(void)
 		T_(fanout_beyond_the_copy_stash),
 		T_(malformed_frames_each_counted),
 		T_(large_frame_replicated_with_intact_payload),
+		T_(segmented_frame_shares_every_segment),
 		T_(small_frame_copies),
 		T_(options_header_forwarded_with_valid_checksum),
 		T_(output_equal_to_arrival_interface_skipped),
