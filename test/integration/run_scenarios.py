@@ -632,8 +632,9 @@ def right_ports(h):
 
 @scenario
 def ttl_checksum(h):
-    """TTL - 1 and a valid header checksum on every copy (copy, header+indirect
-    and in-place replication; options; several TTLs)."""
+    """TTL - 1 and a valid header checksum on every copy (whole copies and
+    in-place for small frames, header + shared payload for large ones;
+    options; several TTLs)."""
     cfg = config(std_interfaces(2), routes=[ROUTE_10],
                  memberships=[membership("239.1.1.1", ["out1", "out2"]),
                               membership("239.2.2.2", ["out1"])])
