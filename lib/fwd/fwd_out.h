@@ -148,6 +148,14 @@ fwd_ttl_dec(struct rte_ipv4_hdr *ip)
 	fwd_ttl_dec_word(ip, w);
 }
 
+/* Output @p o gets no copy: no mbuf (or headroom) to make it in. */
+static inline void
+fwd_no_mbuf(struct fwd_worker *w, const struct mfib_oif *o)
+{
+	w->octr[o->ctr_id].out_discards++;
+	w->stats.drop_no_mbuf++;
+}
+
 /* The last (or only) copy: the received mbuf itself. */
 static inline void
 fwd_send_in_place(struct fwd_worker *w, const struct fwd_pkt *p,
@@ -155,8 +163,7 @@ fwd_send_in_place(struct fwd_worker *w, const struct fwd_pkt *p,
 {
 	if (unlikely(!fwd_rewrite_in_place(p, o))) {
 		/* no headroom for the tag */
-		w->octr[o->ctr_id].out_discards++;
-		w->stats.drop_no_mbuf++;
+		fwd_no_mbuf(w, o);
 		rte_pktmbuf_free(p->m);
 		return;
 	}

@@ -123,10 +123,8 @@ fwd_replicate_shared(struct fwd_worker *w, const struct fwd_pkt *p,
 		k++;
 	}
 	if (unlikely(k == 0)) {
-		for (i = 0; i + 1 < n; i++) {
-			w->octr[out[i]->ctr_id].out_discards++;
-			w->stats.drop_no_mbuf++;
-		}
+		for (i = 0; i + 1 < n; i++)
+			fwd_no_mbuf(w, out[i]);
 		fwd_send_in_place(w, p, out[n - 1]);
 		return;
 	}
@@ -150,8 +148,7 @@ fwd_replicate_shared(struct fwd_worker *w, const struct fwd_pkt *p,
 			rte_mbuf_refcnt_update(s, (int16_t)(k - 1));
 	for (i = 0; i < n; i++) {
 		if (unlikely(h[i] == NULL)) {
-			w->octr[out[i]->ctr_id].out_discards++;
-			w->stats.drop_no_mbuf++;
+			fwd_no_mbuf(w, out[i]);
 			continue;
 		}
 		/* chained by hand: rte_pktmbuf_chain() would rewrite the
@@ -173,8 +170,7 @@ fwd_copy_send(struct fwd_worker *w, const uint8_t *ip, uint16_t ip_len,
               uint64_t rearm, struct rte_mbuf *c, const struct mfib_oif *o)
 {
 	if (unlikely(c == NULL)) {
-		w->octr[o->ctr_id].out_discards++;
-		w->stats.drop_no_mbuf++;
+		fwd_no_mbuf(w, o);
 		return;
 	}
 	fwd_copy_whole(c, ip, ip_len, rearm, o);
