@@ -294,8 +294,10 @@ fwd_fc_forget(struct fwd_worker *w, uint64_t from, uint64_t to)
 		for (i = 0; i < FWD_FC_WAYS; i++) {
 			if (c->way[i].key == key) {
 				fwd_fc_count_flush(w, &c->way[i]);
-				c->way[i].key = 0;
-				c->way[i].e = NULL;
+				/* empty as the cache starts: gate 0 and
+				 * mtu_min 0 stop the fast run at key 0,
+				 * which it does not parse away */
+				memset(&c->way[i], 0, sizeof(c->way[i]));
 			}
 		}
 	}
@@ -363,12 +365,24 @@ fwd_fc_sync(struct fwd_worker *w)
 	}
 }
 
+/* @p v, which the compiler can no longer tell is a constant: a loop
+ * keeps it in a register or reads it from its frame, where it wrote a
+ * 10-byte constant load for every packet. */
+static inline uint64_t
+fwd_opaque(uint64_t v)
+{
+	__asm__("" : "+r"(v));
+	return v;
+}
+
 /* What every packet of a fast run is checked against. */
 struct fwd_lane {
 	struct fwd_fc_set *fc;
 	uint64_t gate1;    /* a live plain entry with one output, from here */
 	uint64_t gate0;    /* the same with its n_oif bits 0 */
 	uint64_t n_keep;   /* a gate's bits but its n_oif */
+	uint64_t csum_inv; /* FWD_CSUM_INV, FWD_CSUM_LIM */
+	uint64_t csum_lim;
 	uint32_t ifindex;
 };
 
@@ -381,19 +395,24 @@ struct fwd_lane {
  * in the order of arrival, as without the collection. */
 struct fwd_run {
 	struct rte_mbuf **out;
-	uint16_t port1;    /* RTE_MAX_ETHPORTS: none chosen yet */
-	unsigned int n1;   /* packets at out[0 .. n1) */
+	struct rte_mbuf **tail; /* packets at out[0 .. tail - out) */
+	uint16_t port1;         /* RTE_MAX_ETHPORTS: none chosen yet */
+	uint64_t bytes;         /* IP bytes taken (fwd_fast_count()) */
 };
 
 /* A packet the fast run takes (the lane took only frames of 14 + ip_len
- * bytes: the frame headers' bytes are added when the run ends).  Added
- * in memory, not in a register the copies' call would make the run spill
- * and reload. */
+ * bytes: the frame headers' bytes are added when the run ends).  The
+ * outer loop (@p r) sums the bytes in a register; fwd_fast_multi()'s
+ * (@p r NULL) adds them in memory, where a register would be spilled
+ * around the copies. */
 static __rte_always_inline void
-fwd_fast_count(struct fwd_worker *w, const struct fwd_pkt *p,
-               struct fwd_fc_way *c)
+fwd_fast_count(struct fwd_worker *w, struct fwd_run *r,
+               const struct fwd_pkt *p, struct fwd_fc_way *c)
 {
-	w->stats.rx_bytes += p->ip_len;
+	if (r != NULL)
+		r->bytes += p->ip_len;
+	else
+		w->stats.rx_bytes += p->ip_len;
 	c->pkts++;
 	c->octets += p->ip_len;
 }
@@ -402,8 +421,8 @@ fwd_fast_count(struct fwd_worker *w, const struct fwd_pkt *p,
 static inline void
 fwd_fast_release(struct fwd_worker *w, struct fwd_run *r)
 {
-	fwd_send_bulk(w, r->port1, r->out, (uint16_t)r->n1);
-	r->n1 = 0;
+	fwd_send_bulk(w, r->port1, r->out, (uint16_t)(r->tail - r->out));
+	r->tail = r->out;
 }
 
 /* A single-output packet of the outer loop (counted in its way, to
@@ -416,15 +435,15 @@ fwd_fast_send(struct fwd_worker *w, struct fwd_run *r, uint16_t port,
               struct rte_mbuf *m)
 {
 	if (likely(port == r->port1)) {
-		r->out[r->n1++] = m;
+		*r->tail++ = m;
 		return;
 	}
-	if (r->n1 != 0) {
+	if (r->tail != r->out) {
 		fwd_buffer(w, port, m);
 		return;
 	}
 	r->port1 = port;
-	r->out[r->n1++] = m;
+	*r->tail++ = m;
 }
 
 /* How fwd_fast_one() left a packet. */
@@ -449,7 +468,8 @@ fwd_fast_one(struct fwd_worker *w, const struct fwd_lane *k,
 	struct fwd_pkt p;
 	uint32_t tw;
 
-	if (unlikely(!fwd_parse_fast(m, k->ifindex, false, &p)))
+	if (unlikely(!fwd_parse_fast(m, k->ifindex, false, &p, k->csum_inv,
+	                             k->csum_lim)))
 		return FWD_FAST_STOP;
 	/* TTL, protocol, checksum: the word the lane's checksum read */
 	memcpy(&tw, &p.ip->time_to_live, sizeof(tw));
@@ -466,7 +486,7 @@ fwd_fast_one(struct fwd_worker *w, const struct fwd_lane *k,
 	/* RPF, not retired, plain, one output or more, in one word; one
 	 * branch per kind of entry: the common one tests the gate once */
 	if (likely(c->gate == k->gate1)) {
-		fwd_fast_count(w, &p, c);
+		fwd_fast_count(w, r, &p, c);
 		fwd_ttl_dec_word(p.ip, tw);
 		/* untagged in, untagged out: the frame starts where it did */
 		fwd_l2_put14((uint8_t *)p.ip - RTE_ETHER_HDR_LEN, c->l2);
@@ -477,11 +497,11 @@ fwd_fast_one(struct fwd_worker *w, const struct fwd_lane *k,
 		return FWD_FAST_SINGLE;
 	}
 	if (likely((c->gate & k->n_keep) == k->gate0)) {
-		fwd_fast_count(w, &p, c);
+		fwd_fast_count(w, r, &p, c);
 		if (r == NULL) {
 			fwd_replicate_small(w, m, p.ip, p.ip_len, c->e);
 		} else {
-			if (unlikely(r->n1 != 0))
+			if (unlikely(r->tail != r->out))
 				fwd_fast_release(w, r);
 			*me = c->e;
 		}
@@ -541,12 +561,20 @@ fwd_fast_run(struct fwd_worker *w, uint32_t ifindex, struct rte_mbuf **pkts,
 		.gate0 = mfib_entry_gate(ifindex, 0),
 		.n_keep = ~(mfib_entry_gate(0, UINT16_MAX) ^
 		            mfib_entry_gate(0, 0)),
+		.csum_inv = fwd_opaque(FWD_CSUM_INV),
+		.csum_lim = fwd_opaque(FWD_CSUM_LIM),
 		.ifindex = ifindex,
 	};
 	struct fwd_run r = {
 		.out = pkts,
+		.tail = pkts,
 		.port1 = RTE_MAX_ETHPORTS,
 	};
+	struct rte_mbuf **pp, **end = pkts + n;
+	/* where the first loop ends: the last packets have none to prefetch */
+	struct rte_mbuf **last = n > FWD_PREFETCH_AHEAD ?
+	                                 end - FWD_PREFETCH_AHEAD :
+	                                 pkts;
 	const struct mfib_entry *e = NULL;
 	enum fwd_fast_verdict v;
 	unsigned int i;
@@ -561,39 +589,41 @@ fwd_fast_run(struct fwd_worker *w, uint32_t ifindex, struct rte_mbuf **pkts,
 	/* Two loops: the prefetch needs no test in the first.  Their
 	 * verdict handling is written out in both: shared through a helper
 	 * (an index by pointer, or a signed index back) it cost 1.1
-	 * instructions per packet at fanout 1. */
-	for (i = 0; i + FWD_PREFETCH_AHEAD < n; i++) {
-		fwd_prefetch_frame(pkts[i + FWD_PREFETCH_AHEAD]);
-		v = fwd_fast_one(w, &k, &r, pkts[i], &e);
+	 * instructions per packet at fanout 1.  By pointer, not index: one
+	 * register and an add where an index took five instructions. */
+	for (pp = pkts; pp < last; pp++) {
+		fwd_prefetch_frame(pp[FWD_PREFETCH_AHEAD]);
+		v = fwd_fast_one(w, &k, &r, *pp, &e);
 		if (likely(v == FWD_FAST_SINGLE))
 			continue;
 		if (unlikely(v == FWD_FAST_STOP))
 			goto out;
-		next = fwd_fast_multi(w, &k, pkts, (uint16_t)i, n, e);
-		i = next & FWD_FAST_LAST;
+		next = fwd_fast_multi(w, &k, pkts, (uint16_t)(pp - pkts), n, e);
+		pp = pkts + (next & FWD_FAST_LAST);
 		if (unlikely(next & FWD_FAST_STOPPED)) {
-			i++;
+			pp++;
 			goto out;
 		}
 	}
-	for (; i < n; i++) {
-		v = fwd_fast_one(w, &k, &r, pkts[i], &e);
+	for (; pp < end; pp++) {
+		v = fwd_fast_one(w, &k, &r, *pp, &e);
 		if (likely(v == FWD_FAST_SINGLE))
 			continue;
 		if (unlikely(v == FWD_FAST_STOP))
 			break;
-		next = fwd_fast_multi(w, &k, pkts, (uint16_t)i, n, e);
-		i = next & FWD_FAST_LAST;
+		next = fwd_fast_multi(w, &k, pkts, (uint16_t)(pp - pkts), n, e);
+		pp = pkts + (next & FWD_FAST_LAST);
 		if (unlikely(next & FWD_FAST_STOPPED)) {
-			i++;
+			pp++;
 			break;
 		}
 	}
 out:
-	if (r.n1 != 0)
+	if (r.tail != r.out)
 		fwd_fast_release(w, &r);
+	i = (unsigned int)(pp - pkts);
 	w->stats.rx_pkts += i;
-	w->stats.rx_bytes += (uint64_t)RTE_ETHER_HDR_LEN * i;
+	w->stats.rx_bytes += r.bytes + (uint64_t)RTE_ETHER_HDR_LEN * i;
 	w->stats.fwd_pkts += i;
 	return (uint16_t)i;
 }

@@ -188,7 +188,8 @@ fwd_parse_burst(struct fwd_worker *w, uint16_t port, uint32_t ifindex,
 			fwd_prefetch_frame(pkts[i + FWD_PREFETCH_AHEAD]);
 		bytes += m->pkt_len;
 		if (likely(ifindex != 0 &&
-		           fwd_parse_fast(m, ifindex, true, &out[k])))
+		           fwd_parse_fast(m, ifindex, true, &out[k],
+		                          FWD_CSUM_INV, FWD_CSUM_LIM)))
 			k++;
 		else if (fwd_parse_one(w, port, m, &out[k]) == FWD_PARSE_LOOKUP)
 			k++;

@@ -128,7 +128,9 @@ fwd_prefetch_frame(const struct rte_mbuf *m)
  * retired entry's way is forgotten before the report that may let mfib
  * reuse its ids, so they are still its ids then. */
 struct fwd_fc_way {
-	uint64_t key;                /* group << 32 | source; 0 = empty */
+	/* group << 32 | source; 0 = empty, every field 0: a frame whose
+	 * addresses are 0 finds it, and its gate and mtu_min stop it */
+	uint64_t key;
 	/* e->gate when filled, or 0 (the fast run never takes the flow):
 	 * a single output on a port this worker cannot send to */
 	uint64_t gate;

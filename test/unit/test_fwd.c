@@ -1131,6 +1131,49 @@ test_flow_cache_emptied_when_a_report_lets_entries_go(void **state)
 	reader_destroy(r);
 }
 
+/* The fast run does not check the group: a way holds only a key the
+ * staged path took, so a hit says the group is routable.  Frames to
+ * other groups miss and take the staged path; a frame whose addresses
+ * are 0, the key of an empty way, finds one in its set, empty from the
+ * start or forgotten after its entry went, and is stopped there. */
+static void
+test_fast_run_group_left_to_the_cache(void **state)
+{
+	struct fwd_worker *r = reader_create();
+	const struct fwd_stats *st = fwd_worker_stats(r);
+	const struct fwd_fc_set *set0 = fwd_fc_set(r->fc, 0);
+	uint32_t src = SRC1;
+
+	(void)state;
+	/* a flow whose way is in key 0's set */
+	while (fwd_fc_set(r->fc, fwd_fc_key(rte_cpu_to_be_32(src),
+	                                    rte_cpu_to_be_32(GRP1))) != set0)
+		src++;
+	ROUTE(src, GRP1, IF_IN, 0, IF_A);
+	reader_send(r, src, GRP1, 2); /* a miss, then the fast run */
+	assert_int_equal(tx_count_free(1), 2);
+	assert_true(fc_holds(r, src, GRP1));
+
+	reader_send(r, 0, 0, 1); /* the set's empty ways */
+	reader_send(r, src, IP4(224, 0, 0, 5), 1);
+	reader_send(r, src, IP4(10, 1, 1, 1), 1);
+	assert_int_equal(st->drop_not_mcast, 2);
+	assert_int_equal(st->punt_linklocal, 1);
+
+	/* the flow's way forgotten: it must not send key 0 where it went */
+	assert_int_equal(mfib_del(T, rte_cpu_to_be_32(src),
+	                          rte_cpu_to_be_32(GRP1)),
+	                 0);
+	fwd_worker_quiescent(r);
+	assert_false(fc_holds(r, src, GRP1));
+	reader_send(r, 0, 0, 2);
+	assert_int_equal(st->drop_not_mcast, 4);
+	for (unsigned int p = 0; p < N_PORTS; p++)
+		assert_int_equal(tx_count_free(p), 0);
+	assert_int_equal(st->fwd_pkts, 2);
+	reader_destroy(r);
+}
+
 /* In packets of (src, grp) (host order) in mfib's counters. */
 static uint64_t
 in_pkts(uint32_t src, uint32_t grp)
@@ -2490,6 +2533,7 @@ main(void)
 		T_(negative_entry_drops_and_counts),
 		T_(star_g_fallback_used_when_no_s_g),
 		T_(flow_cache_never_uses_replaced_or_deleted_entry),
+		T_(fast_run_group_left_to_the_cache),
 		T_(flow_cache_emptied_when_a_report_lets_entries_go),
 		T_(flow_cache_forgets_only_retired_flows),
 		T_(flow_cache_counts_reach_the_entry),
