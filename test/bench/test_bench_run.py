@@ -155,12 +155,15 @@ class ChurnLoss(unittest.TestCase):
                       if c["id"] == "mcastfwd-f1-s64-t1k-u1M"]
         self.assertEqual(len(self.cases), 1)
 
-    def log(self, tx):
+    def write_log(self, text):
         fd, path = tempfile.mkstemp(suffix=".log", prefix="bench-selftest-")
         with os.fdopen(fd, "w") as f:
-            f.write(self.LOG % tx)
+            f.write(text)
         self.addCleanup(os.unlink, path)
         return path
+
+    def log(self, tx):
+        return self.write_log(self.LOG % tx)
 
     def churn_round(self, lost, tx):
         r = case_round(24)
@@ -181,11 +184,8 @@ class ChurnLoss(unittest.TestCase):
                              "drops": 2})
         self.assertIsNone(run.exit_stats("/nonexistent/log"))
         # killed before it stopped: the periodic lines are not the exit's
-        fd, path = tempfile.mkstemp(suffix=".log", prefix="bench-selftest-")
-        with os.fdopen(fd, "w") as f:
-            f.write(self.LOG.split("mcastfwd: stopping")[0])
-        self.addCleanup(os.unlink, path)
-        self.assertIsNone(run.exit_stats(path))
+        periodic = self.LOG.split("mcastfwd: stopping")[0]
+        self.assertIsNone(run.exit_stats(self.write_log(periodic)))
 
     def test_loss_from_the_exit_not_the_edges(self):
         line = self.line(self.churn_round(32, 544473568))
