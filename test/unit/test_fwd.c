@@ -1369,7 +1369,7 @@ fr_frame(unsigned int kind, uint8_t seed)
 	case 9: f.proto = IPPROTO_IGMP; f.ttl = 1; break;
 	case 10: f.ttl = 1; break;
 	case 11: f.payload = 1000; break;
-	case 12: f.grp = GRP2; f.payload = 1200; break; /* indirect copies */
+	case 12: f.grp = GRP2; f.payload = 1200; break; /* shared payload */
 	case 13: f.grp = GRP4; break;                 /* tag pushed */
 	case 15: f.src = SRC3; break;                 /* negative */
 	/* two outputs, IP packets of at most 64 bytes: copies from
@@ -1997,6 +1997,19 @@ test_small_frame_copies(void **state)
 	for (p = 1; p <= 3; p++) {
 		assert_int_equal(tx_take(p, &out, 1), 1);
 		assert_int_equal(out->nb_segs, 1);
+		view_of(out, &v);
+		assert_copy_of(&v, orig, len);
+		rte_pktmbuf_free(out);
+	}
+	/* a byte more: every output a header mbuf on the shared payload */
+	f.payload = FWD_COPY_MAX - 14 - 28 + 1;
+	m = frame_build(&f);
+	len = rte_be_to_cpu_16(frame_ip(m)->total_length);
+	memcpy(orig, frame_ip(m), len);
+	send_one(m);
+	for (p = 1; p <= 3; p++) {
+		assert_int_equal(tx_take(p, &out, 1), 1);
+		assert_int_equal(out->nb_segs, 2);
 		view_of(out, &v);
 		assert_copy_of(&v, orig, len);
 		rte_pktmbuf_free(out);
